@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Table } from "@pulumi/aws/dynamodb";
+import { Alias, Key } from "@pulumi/aws/kms";
+import { Role, RolePolicy } from "@pulumi/aws/iam";
+import { VpcEndpoint } from "@pulumi/aws/ec2";
+import { Secret } from "@pulumi/aws/secretsmanager";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import type { ClusterSettings } from "../cluster/settings";
+import { irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
+import { TYPE_PREFIX } from "../typeTokens";
+
+/**
+ * The AWS side of a Vault cluster: DynamoDB table, KMS key, the IRSA role with its least-privilege policy,
+ * optional VPC endpoints and the init custody secret. Everything that holds data is protected by default.
+ */
+export class AwsBackend extends pulumi.ComponentResource {
+    readonly region: pulumi.Output<string>;
+    readonly tableName?: pulumi.Output<string>;
+    readonly tableArn?: pulumi.Output<string>;
+    readonly kmsKeyArn: pulumi.Output<string>;
+    readonly roleArn: pulumi.Output<string>;
+    readonly custodySecretArn?: pulumi.Output<string>;
+
+    constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:index:AwsBackend`, name, {}, opts);
+        const aws = settings.aws!;
+        const parent = { parent: this };
+        const region = aws.region ? pulumi.output(aws.region) : getRegionOutput({}, parent).region;
+        const accountId = getCallerIdentityOutput({}, parent).accountId;
+        const partition = getPartitionOutput({}, parent).partition;
+        const common = { region: aws.region, tags: aws.tags };
+        const keepsData = settings.seal.type === "awskms" ? settings.seal : { protect: true, retainOnDelete: false, deletionWindowInDays: 30 };
+
+        let kmsKeyArn: pulumi.Output<string>;
+        if (aws.createKey) {
+            const key = new Key(`${name}-vault`, {
+                ...common,
+                description: `Vault ${settings.releaseName} (${settings.namespace}): auto-unseal, storage and init custody encryption`,
+                enableKeyRotation: true,
+                deletionWindowInDays: keepsData.deletionWindowInDays,
+                policy: pulumi.all([partition, accountId]).apply(([p, a]) => JSON.stringify(kmsKeyPolicy(p, a))),
+            }, { ...parent, protect: keepsData.protect, retainOnDelete: keepsData.retainOnDelete });
+            new Alias(`${name}-vault-unseal`, { region: aws.region, name: `alias/${name}-vault-unseal`, targetKeyId: key.keyId }, parent);
+            kmsKeyArn = key.arn;
+        } else {
+            kmsKeyArn = pulumi.output((settings.seal as { kmsKeyArn: pulumi.Input<string> }).kmsKeyArn);
+        }
+
+        const storage = settings.storage;
+        if (storage.type === "dynamodb" && storage.create) {
+            const c = storage.create;
+            const table = new Table(`${name}-vault`, {
+                ...common,
+                name: c.tableName,
+                hashKey: "Path",
+                rangeKey: "Key",
+                attributes: [{ name: "Path", type: "S" }, { name: "Key", type: "S" }],
+                billingMode: c.billingMode,
+                readCapacity: c.readCapacity,
+                writeCapacity: c.writeCapacity,
+                pointInTimeRecovery: { enabled: c.pointInTimeRecovery },
+                deletionProtectionEnabled: c.deletionProtection,
+                serverSideEncryption: { enabled: true, kmsKeyArn },
+            }, { ...parent, protect: c.protect, retainOnDelete: c.retainOnDelete });
+            this.tableName = table.name;
+            this.tableArn = table.arn;
+        } else if (storage.type === "dynamodb" && storage.existingTable) {
+            const existing = storage.existingTable;
+            this.tableName = pulumi.output(existing.replace(/^arn:.*:table\//, ""));
+            this.tableArn = pulumi.all([partition, region, accountId]).apply(([p, r, a]) => tableArn(existing, p, r, a));
+        }
+
+        const role = new Role(`${name}-vault-server`, {
+            name: aws.roleName,
+            description: `Vault server pods of ${settings.namespace}/${settings.releaseName} (IRSA)`,
+            assumeRolePolicy: pulumi.all([aws.irsa.oidcProviderArn, aws.irsa.oidcProviderUrl]).apply(([arn, url]) =>
+                JSON.stringify(irsaTrustPolicy(arn, url, settings.namespace, settings.names.serviceAccount))),
+            permissionsBoundary: aws.irsa.permissionsBoundary,
+            tags: aws.tags,
+        }, parent);
+        new RolePolicy(`${name}-vault-server`, {
+            role: role.name,
+            policy: pulumi.all([this.tableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
+                tableArn: t,
+                kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
+            }))),
+        }, parent);
+
+        const endpoints = aws.vpcEndpoints;
+        if (endpoints) {
+            if (storage.type === "dynamodb") {
+                new VpcEndpoint(`${name}-dynamodb`, {
+                    ...common,
+                    vpcId: endpoints.vpcId,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.dynamodb`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: endpoints.routeTableIds,
+                }, parent);
+            }
+            new VpcEndpoint(`${name}-kms`, {
+                ...common,
+                vpcId: endpoints.vpcId,
+                serviceName: pulumi.interpolate`com.amazonaws.${region}.kms`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: endpoints.subnetIds,
+                securityGroupIds: endpoints.securityGroupIds,
+            }, parent);
+        }
+
+        const custody = settings.bootstrap.custody;
+        if (settings.bootstrap.enabled && custody.type === "aws-secrets-manager") {
+            const secret = new Secret(`${name}-vault-init`, {
+                ...common,
+                name: custody.secretName,
+                description: `Init response of Vault ${settings.namespace}/${settings.releaseName}: root token and recovery keys. Written once by Pulumi.`,
+                kmsKeyId: kmsKeyArn,
+                recoveryWindowInDays: custody.recoveryWindowInDays,
+            }, { ...parent, protect: true });
+            this.custodySecretArn = secret.arn;
+        }
+
+        this.region = region;
+        this.kmsKeyArn = kmsKeyArn;
+        this.roleArn = role.arn;
+        this.registerOutputs({
+            region: this.region, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn, custodySecretArn: this.custodySecretArn,
+        });
+    }
+}

@@ -1,0 +1,68 @@
+/**
+ * Names the chart derives from the release, and every name Vault is reached by. Pure: the server certificate,
+ * the IRSA trust policy, the raft join addresses and the outputs all come from here, so they cannot disagree.
+ */
+export interface ClusterNames {
+    /** The chart's fullname (we set `fullnameOverride` to the release name). */
+    fullname: string;
+    namespace: string;
+    /** The server service account (the chart names it after the fullname). */
+    serviceAccount: string;
+    /** Headless service used for pod-to-pod traffic: `<pod>.<fullname>-internal`. */
+    internalService: string;
+    activeService: string;
+    /** Kubernetes Secret with `vault.crt`, `vault.key`, `vault.ca`. */
+    tlsSecret: string;
+    /** Server pod names, `<fullname>-0` ... */
+    pods: string[];
+    /** In-cluster API address of the cluster service. */
+    address(scheme: "https" | "http"): string;
+}
+
+export const VAULT_PORT = 8200;
+const CLUSTER_DOMAIN = "cluster.local";
+
+export function clusterNames(fullname: string, namespace: string, replicas: number): ClusterNames {
+    return {
+        fullname,
+        namespace,
+        serviceAccount: fullname,
+        internalService: `${fullname}-internal`,
+        activeService: `${fullname}-active`,
+        tlsSecret: `${fullname}-server-tls`,
+        pods: Array.from({ length: replicas }, (_, i) => `${fullname}-${i}`),
+        address: (scheme) => `${scheme}://${fullname}.${namespace}.svc:${VAULT_PORT}`,
+    };
+}
+
+/** The four forms a service is resolved by inside the cluster. */
+function serviceForms(service: string, namespace: string): string[] {
+    return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${CLUSTER_DOMAIN}`];
+}
+
+export interface CertificateNames {
+    dnsNames: string[];
+    ipAddresses: string[];
+}
+
+/**
+ * Subject alternative names of the server certificate: `127.0.0.1` (VAULT_ADDR inside the pods and the local
+ * tunnel), the cluster, active, standby and UI services, every pod through the internal service (raft joins and
+ * cluster addresses), the ingress host and the user's extras. Deduplicated, in a stable order.
+ */
+export function serverCertificateNames(
+    names: ClusterNames,
+    extra: { ingressHost?: string; dnsNames?: string[]; ipAddresses?: string[] },
+): CertificateNames {
+    const { fullname, namespace } = names;
+    const dnsNames = [
+        ...[fullname, `${fullname}-active`, `${fullname}-standby`, `${fullname}-ui`].flatMap((s) => serviceForms(s, namespace)),
+        ...serviceForms(names.internalService, namespace).map((n) => `*.${n}`),
+        ...(extra.ingressHost ? [extra.ingressHost] : []),
+        ...(extra.dnsNames ?? []),
+    ];
+    return {
+        dnsNames: [...new Set(dnsNames)],
+        ipAddresses: [...new Set(["127.0.0.1", ...(extra.ipAddresses ?? [])])],
+    };
+}

@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { Service } from "@pulumi/kubernetes/core/v1/service";
+import { AwsBackend } from "../aws/backend";
+import { ServerTls } from "../tls/serverTls";
+import { checkValueOverrides, createVaultRelease } from "../chart/release";
+import { TYPE_PREFIX } from "../typeTokens";
+import { VAULT_PORT } from "./names";
+import type { VaultClusterArgs } from "./args";
+import { ClusterSettings, resolveClusterSettings } from "./settings";
+
+/**
+ * HashiCorp Vault on Kubernetes, production-shaped: AWS backend (DynamoDB, KMS, IRSA), TLS, the official Helm chart
+ * in HA mode, automated init with key custody, and post-init configuration through a chained Vault provider.
+ */
+export class VaultCluster extends pulumi.ComponentResource {
+    /** Namespace of the release. */
+    readonly namespace: pulumi.Output<string>;
+    /** Helm release name (also the chart fullname). */
+    readonly releaseName: pulumi.Output<string>;
+    /** In-cluster API address, `https://<fullname>.<namespace>.svc:8200`. */
+    readonly address: pulumi.Output<string>;
+    /** Ingress or load balancer URL, when one is configured. */
+    readonly externalAddress?: pulumi.Output<string>;
+    /** CA certificate (PEM) that verifies Vault's listener; empty when TLS is off. */
+    readonly caCertPem: pulumi.Output<string>;
+    readonly tableName?: pulumi.Output<string>;
+    readonly kmsKeyArn?: pulumi.Output<string>;
+    readonly roleArn?: pulumi.Output<string>;
+    /** Kubernetes service account of the server pods. */
+    readonly serviceAccountName: pulumi.Output<string>;
+    /** The validated settings the cluster was built from (plain data, for tooling and tests). */
+    readonly settings: ClusterSettings;
+
+    constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate everything before the component (or anything else) is registered.
+        const settings = resolveClusterSettings(name, args ?? {});
+        checkValueOverrides(settings);
+        super(`${TYPE_PREFIX}:index:VaultCluster`, name, {}, opts);
+        this.settings = settings;
+        const parent = { parent: this };
+
+        const namespace = settings.createNamespace
+            // Kept on destroy: it holds the audit volumes, raft data and possibly the init secret.
+            ? new Namespace(name, { metadata: { name: settings.namespace } }, { ...parent, retainOnDelete: true })
+            : undefined;
+        const inNamespace = { ...parent, dependsOn: namespace ? [namespace] : [] };
+
+        const aws = settings.aws ? new AwsBackend(name, settings, parent) : undefined;
+        const tls = settings.tls.enabled ? new ServerTls(name, settings, inNamespace) : undefined;
+
+        const release = createVaultRelease(name, settings, {
+            region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
+        }, { ...parent, dependsOn: [...(namespace ? [namespace] : []), ...(aws ? [aws] : []), ...(tls ? [tls] : [])] });
+
+        const scheme = settings.tls.enabled ? "https" : "http";
+        this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
+        this.releaseName = release.status.name.apply((n) => n ?? settings.releaseName);
+        this.address = release.status.apply(() => settings.names.address(scheme));
+        this.externalAddress = externalAddressOf(name, settings, release, parent);
+        this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
+        this.tableName = aws?.tableName;
+        this.kmsKeyArn = aws?.kmsKeyArn;
+        this.roleArn = aws?.roleArn;
+        this.serviceAccountName = release.status.apply(() => settings.names.serviceAccount);
+
+        this.registerOutputs({
+            namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
+            caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
+            serviceAccountName: this.serviceAccountName,
+        });
+    }
+}
+
+/**
+ * The URL clients outside the cluster use: the ingress host, or the UI load balancer's DNS name once AWS has
+ * assigned it (read back from the Service the chart created).
+ */
+function externalAddressOf(name: string, s: ClusterSettings, release: pulumi.Resource, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
+    if (s.ingress) return pulumi.output(`https://${s.ingress.host}`);
+    if (s.ui.enabled && s.ui.serviceType === "LoadBalancer") {
+        const scheme = s.tls.enabled ? "https" : "http";
+        const service = Service.get(`${name}-ui`, `${s.namespace}/${s.names.fullname}-ui`, { ...opts, dependsOn: [release] });
+        return service.status.loadBalancer.ingress.apply((ingress) => {
+            const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
+            return host ? `${scheme}://${host}:${VAULT_PORT}` : "";
+        });
+    }
+    return undefined;
+}

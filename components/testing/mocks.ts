@@ -1,0 +1,177 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Pulumi mocks that record every registered resource with the options the engine would receive (parent, provider,
+ * protect, retainOnDelete, dependencies, deletedWith, secret outputs), and answer with plausible outputs for the
+ * resource types this package creates. Used by the unit tests and the offline plan; usable in your own tests.
+ */
+
+/** Pulumi marks secret values in serialized properties with this signature key. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RegisteredResource {
+    type: string;
+    name: string;
+    urn: string;
+    id: string;
+    custom: boolean;
+    /** Inputs as sent; secrets stay wrapped (see {@link isSecretValue} and {@link unwrapSecrets}). */
+    inputs: Record<string, any>;
+    parent: string;
+    provider: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    dependencies: string[];
+    deletedWith: string;
+    additionalSecretOutputs: string[];
+    /** Set for resources read with `.get()` rather than registered. */
+    read: boolean;
+}
+
+export interface InvokeRecord {
+    token: string;
+    inputs: Record<string, any>;
+}
+
+export const ACCOUNT_ID = "123456789012";
+export const REGION = "eu-west-1";
+
+export function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE;
+}
+
+/** Replaces every wrapped secret with its value. */
+export function unwrapSecrets(value: any): any {
+    if (isSecretValue(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    return value;
+}
+
+type OutputFactory = (name: string, inputs: Record<string, any>) => Record<string, unknown>;
+
+const PEM = (kind: string, body: string) => `-----BEGIN ${kind}-----\n${Buffer.from(body).toString("base64")}\n-----END ${kind}-----\n`;
+
+/** Outputs the providers would compute, per type token. Everything else echoes its inputs. */
+export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
+    "aws:dynamodb/table:Table": (n, i) => ({ arn: `arn:aws:dynamodb:${i.region ?? REGION}:${ACCOUNT_ID}:table/${i.name ?? n}`, name: i.name ?? n }),
+    "aws:kms/key:Key": (n, i) => ({ arn: `arn:aws:kms:${i.region ?? REGION}:${ACCOUNT_ID}:key/${n}-0000`, keyId: `${n}-0000` }),
+    "aws:iam/role:Role": (n, i) => ({ arn: `arn:aws:iam::${ACCOUNT_ID}:role/${i.name ?? n}`, name: i.name ?? n }),
+    "aws:secretsmanager/secret:Secret": (n, i) => ({ arn: `arn:aws:secretsmanager:${i.region ?? REGION}:${ACCOUNT_ID}:secret:${i.name ?? n}-AbCdEf` }),
+    "aws:eks/cluster:Cluster": (n) => ({ endpoint: `https://${n}.gr7.${REGION}.eks.amazonaws.com`, certificateAuthority: { data: Buffer.from(PEM("CERTIFICATE", `${n}-ca`)).toString("base64") } }),
+    "tls:index/privateKey:PrivateKey": (n) => ({ privateKeyPem: PEM("PRIVATE KEY", `fake-key-${n}`), publicKeyPem: PEM("PUBLIC KEY", `fake-pub-${n}`) }),
+    "tls:index/selfSignedCert:SelfSignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-ca-${n}`) }),
+    "tls:index/certRequest:CertRequest": (n) => ({ certRequestPem: PEM("CERTIFICATE REQUEST", `fake-csr-${n}`) }),
+    "tls:index/locallySignedCert:LocallySignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-cert-${n}`) }),
+    "kubernetes:helm.sh/v3:Release": (n, i) => ({ status: { name: i.name ?? n, namespace: i.namespace ?? "default", status: "deployed", version: i.version } }),
+    "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ hostname: "k8s-vault-0123456789.elb.eu-west-1.amazonaws.com" }] } } }),
+    "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
+    "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
+};
+
+/** Answers for the provider functions the package and the stacks program invoke. */
+export const FAKE_INVOKES: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+    "aws:index/getRegion:getRegion": () => ({ region: REGION, name: REGION, id: REGION }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/pulumi`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+    "aws:eks/getCluster:getCluster": (i) => ({
+        name: i.name,
+        endpoint: `https://${i.name}.gr7.${REGION}.eks.amazonaws.com`,
+        certificateAuthorities: [{ data: Buffer.from(PEM("CERTIFICATE", `${i.name}-ca`)).toString("base64") }],
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/${i.name.toUpperCase()}0123456789` }] }],
+        arn: `arn:aws:eks:${REGION}:${ACCOUNT_ID}:cluster/${i.name}`,
+        id: i.name,
+    }),
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (i) => ({
+        arn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${String(i.url).replace(/^https:\/\//, "")}`,
+        url: String(i.url).replace(/^https:\/\//, ""),
+        id: "oidc",
+    }),
+};
+
+export class MockRecorder implements pulumi.runtime.Mocks {
+    readonly resources: RegisteredResource[] = [];
+    readonly invokes: InvokeRecord[] = [];
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        const fake = FAKE_OUTPUTS[args.type]?.(args.name, unwrapSecrets(args.inputs)) ?? {};
+        const id = args.id || `${args.name}-id`;
+        return { id, state: { ...args.inputs, ...fake } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.invokes.push({ token: args.token, inputs: args.inputs });
+        const answer = FAKE_INVOKES[args.token];
+        if (!answer) throw new Error(`no mock answer for invoke ${args.token}`);
+        return answer(args.inputs);
+    }
+
+    /** Resources of one type token (e.g. `aws:dynamodb/table:Table`). */
+    ofType(type: string): RegisteredResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The single resource of a type; fails when there are none or several. */
+    one(type: string): RegisteredResource {
+        const found = this.ofType(type);
+        if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        return found[0];
+    }
+
+    byUrn(urn: string): RegisteredResource | undefined {
+        return this.resources.find((r) => r.urn === urn);
+    }
+}
+
+/**
+ * Installs mocks that record every resource, and returns the recorder. `preview` makes unknown outputs stay
+ * unknown, as in a first `pulumi preview`.
+ */
+export async function installMocks(options: { project?: string; stack?: string; preview?: boolean; recorder?: MockRecorder } = {}): Promise<MockRecorder> {
+    const recorder = options.recorder ?? new MockRecorder();
+    await pulumi.runtime.setMocks(recorder, options.project ?? "vault-cluster", options.stack ?? "test", options.preview ?? false);
+    // The mock monitor hands mocks only type, name and inputs; the options the engine would get are on the request.
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const capture = (read: boolean) => (original: (req: any, cb: any) => Promise<void>) => (req: any, callback: any) =>
+        original.call(monitor, req, (err: any, response: any) => {
+            if (!err) {
+                recorder.resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: response.getUrn(),
+                    id: read ? req.getId() : response.getId(),
+                    custom: read ? true : req.getCustom(),
+                    inputs: require("@pulumi/pulumi/runtime/rpc").deserializeProperties(read ? req.getProperties() : req.getObject(), true),
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    protect: read ? false : Boolean(req.getProtect()),
+                    retainOnDelete: read ? false : Boolean(req.getRetainondelete()),
+                    dependencies: req.getDependenciesList(),
+                    deletedWith: read ? "" : req.getDeletedwith(),
+                    additionalSecretOutputs: read ? [] : req.getAdditionalsecretoutputsList(),
+                    read,
+                });
+            }
+            callback(err, response);
+        });
+    monitor.registerResource = capture(false)(monitor.registerResource);
+    monitor.readResource = capture(true)(monitor.readResource);
+    return recorder;
+}
+
+/** Waits until every registration and invoke under way has finished. */
+export async function settle(): Promise<void> {
+    await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+}
+
+/** The value of an output once known (never resolves for an unknown value in preview). */
+export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output as pulumi.Input<T>).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Whether an output is marked secret. */
+export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+    return (output as any).isSecret as Promise<boolean>;
+}

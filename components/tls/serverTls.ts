@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PrivateKey } from "@pulumi/tls/privateKey";
+import { SelfSignedCert } from "@pulumi/tls/selfSignedCert";
+import { CertRequest } from "@pulumi/tls/certRequest";
+import { LocallySignedCert } from "@pulumi/tls/locallySignedCert";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import type { ClusterSettings, TlsSettings } from "../cluster/settings";
+import { TYPE_PREFIX } from "../typeTokens";
+
+type EnabledTls = Extract<TlsSettings, { enabled: true }>;
+
+/** File names inside the TLS secret, as the listener and `VAULT_CACERT` reference them. */
+export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
+
+/**
+ * TLS material of the Vault listener: a CA (generated, or the user's) signing a server certificate for every name
+ * Vault is reached by, stored as the Kubernetes Secret the server pods mount. With an existing secret nothing is
+ * created and only the CA is passed on.
+ */
+export class ServerTls extends pulumi.ComponentResource {
+    readonly caCertPem: pulumi.Output<string>;
+    readonly secretName: string;
+
+    constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:index:ServerTls`, name, {}, opts);
+        const tls = settings.tls as EnabledTls;
+        this.secretName = tls.secretName;
+        const gen = tls.generate;
+        if (!gen) {
+            this.caCertPem = pulumi.output(tls.caCertPem!);
+            this.registerOutputs({ caCertPem: this.caCertPem });
+            return;
+        }
+        const parent = { parent: this };
+        const keyArgs = gen.algorithm === "RSA" ? { algorithm: "RSA", rsaBits: gen.rsaBits } : { algorithm: "ECDSA", ecdsaCurve: "P256" };
+
+        let ca = gen.ca;
+        if (!ca) {
+            const caKey = new PrivateKey(`${name}-ca`, keyArgs, parent);
+            const caCert = new SelfSignedCert(`${name}-ca`, {
+                privateKeyPem: caKey.privateKeyPem,
+                isCaCertificate: true,
+                validityPeriodHours: gen.caValidityHours,
+                allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+                subject: { commonName: `${settings.names.fullname}.${settings.namespace} Vault CA`, organization: "Vault" },
+            }, parent);
+            ca = { keyPem: caKey.privateKeyPem, certPem: caCert.certPem };
+        }
+
+        const serverKey = new PrivateKey(`${name}-server`, keyArgs, parent);
+        const request = new CertRequest(`${name}-server`, {
+            privateKeyPem: serverKey.privateKeyPem,
+            subject: { commonName: `${settings.names.fullname}.${settings.namespace}.svc`, organization: "Vault" },
+            dnsNames: tls.names.dnsNames,
+            ipAddresses: tls.names.ipAddresses,
+        }, parent);
+        const serverCert = new LocallySignedCert(`${name}-server`, {
+            certRequestPem: request.certRequestPem,
+            caPrivateKeyPem: ca.keyPem,
+            caCertPem: ca.certPem,
+            validityPeriodHours: gen.validityHours,
+            earlyRenewalHours: gen.earlyRenewalHours,
+            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        }, parent);
+
+        this.caCertPem = pulumi.output(ca.certPem);
+        new Secret(`${name}-server-tls`, {
+            metadata: { name: tls.secretName, namespace: settings.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            type: "Opaque",
+            stringData: {
+                [TLS_FILES.cert]: serverCert.certPem,
+                [TLS_FILES.key]: pulumi.secret(serverKey.privateKeyPem),
+                [TLS_FILES.ca]: this.caCertPem,
+            },
+        }, parent);
+        this.registerOutputs({ caCertPem: this.caCertPem });
+    }
+}

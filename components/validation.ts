@@ -1,0 +1,104 @@
+import * as pulumi from "@pulumi/pulumi";
+import { isIP } from "net";
+
+/** One thing wrong with a component's arguments: where, what was given, why it is wrong, how to fix it. */
+export interface Problem {
+    field: string;
+    value: unknown;
+    problem: string;
+    fix: string;
+}
+
+/**
+ * Thrown by a component before it registers anything when its arguments are invalid.
+ * The message lists every problem found, each with the field, the value, the reason and the fix.
+ */
+export class InputError extends Error {
+    constructor(readonly subject: string, readonly problems: Problem[]) {
+        super(
+            `Invalid arguments for ${subject}:\n` +
+            problems.map((p) => `  - ${p.field} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}`).join("\n"),
+        );
+        this.name = "InputError";
+    }
+}
+
+/** Marks a value that must never be printed in an error message. */
+export const REDACTED = Symbol("redacted");
+
+function describeValue(value: unknown): string {
+    if (value === REDACTED) return "<secret>";
+    if (value === undefined) return "(not set)";
+    if (pulumi.Output.isInstance(value)) return "<output>";
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Collects problems so that a user sees all of them at once, then throws one {@link InputError}. */
+export class Problems {
+    private readonly list: Problem[] = [];
+
+    add(field: string, value: unknown, problem: string, fix: string): void {
+        this.list.push({ field, value, problem, fix });
+    }
+
+    /** Records a problem unless `ok` holds. Returns `ok` so callers can skip dependent checks. */
+    check(ok: boolean, field: string, value: unknown, problem: string, fix: string): boolean {
+        if (!ok) this.add(field, value, problem, fix);
+        return ok;
+    }
+
+    get count(): number {
+        return this.list.length;
+    }
+
+    throwIfAny(subject: string): void {
+        if (this.list.length > 0) throw new InputError(subject, [...this.list]);
+    }
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A fully qualified or relative DNS name (RFC 1123), lower case, no wildcard, at most 253 characters. */
+export function isDnsName(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 253 && value.split(".").every((l) => DNS_LABEL.test(l));
+}
+
+/** A Kubernetes DNS-1123 label: namespaces, release names, service names. */
+export function isDnsLabel(value: unknown, maxLength = 63): value is string {
+    return typeof value === "string" && value.length <= maxLength && DNS_LABEL.test(value);
+}
+
+const DURATION = /^(\d+|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+)$/;
+
+/** A Vault duration: whole seconds ("3600") or a Go-style duration ("20m", "1h30m", "768h", "7d"). */
+export function isDuration(value: unknown): value is string {
+    return typeof value === "string" && DURATION.test(value);
+}
+
+/** An IPv4 or IPv6 CIDR block. */
+export function isCidr(value: unknown): value is string {
+    if (typeof value !== "string") return false;
+    const [address, bits, extra] = value.split("/");
+    if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+    const version = isIP(address);
+    return (version === 4 && Number(bits) <= 32) || (version === 6 && Number(bits) <= 128);
+}
+
+export function isIpAddress(value: unknown): value is string {
+    return typeof value === "string" && isIP(value) !== 0;
+}
+
+export function isPositiveInteger(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= 1;
+}
+
+/** Kubernetes quantity for storage sizes, e.g. "10Gi", "500M". */
+export function isQuantity(value: unknown): value is string {
+    return typeof value === "string" && /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(value);
+}
+
+/** Plain-object check used by the deep merge and by key walkers. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value);
+}

@@ -1,0 +1,92 @@
+import { strict as assert } from "assert";
+import { InputError, VaultCluster } from "../components";
+import type { VaultClusterArgs } from "../components";
+import { installMocks, settle } from "../components/testing/mocks";
+import { IRSA, LOCAL } from "./support/cluster";
+
+/** Builds a cluster that must be refused; returns the error after checking that nothing was registered. */
+async function refused(args: VaultClusterArgs): Promise<InputError> {
+    const recorder = await installMocks();
+    let error: unknown;
+    try {
+        new VaultCluster("bad", args);
+    } catch (e) {
+        error = e;
+    }
+    await settle();
+    assert.ok(error instanceof InputError, `expected an InputError, got ${error}`);
+    assert.deepEqual(recorder.resources, [], "nothing may be registered for invalid input");
+    return error;
+}
+
+function assertProblem(error: InputError, field: string, value: string, fix: RegExp): void {
+    const line = error.message.split("\n").find((l) => l.startsWith(`  - ${field} = ${value}:`));
+    assert.ok(line, `no problem reported for ${field} = ${value} in:\n${error.message}`);
+    assert.match(line!, /Fix: /);
+    assert.match(line!, fix);
+}
+
+describe("VaultCluster refuses bad input before registering anything", () => {
+    it("replicas below 1", async () => {
+        assertProblem(await refused({ ...LOCAL, replicas: 0 }), "replicas", "0", /set replicas to 3/);
+    });
+
+    it("raft with an even replica count (an error, not a warning)", async () => {
+        const e = await refused({ ...LOCAL, replicas: 4 });
+        assertProblem(e, "replicas", "4", /set replicas to 3 or 5/);
+        assert.match(e.message, /odd number of voters/);
+    });
+
+    it("DynamoDB storage without irsa", async () => {
+        const e = await refused({});
+        assertProblem(e, "irsa", "(not set)", /oidcProviderArn, oidcProviderUrl/);
+    });
+
+    it("the awskms seal without irsa, even with raft storage", async () => {
+        assertProblem(await refused({ storage: { type: "raft", size: "10Gi" }, seal: { type: "awskms" } }), "irsa", "(not set)", /irsa: \{ oidcProviderArn/);
+    });
+
+    it("an ingress host that is not a DNS name", async () => {
+        assertProblem(await refused({ irsa: IRSA, ingress: { host: "https://vault.example.com" } }), "ingress.host", "\"https://vault.example.com\"", /fully qualified host name/);
+        assertProblem(await refused({ irsa: IRSA, ingress: { host: "Vault_Host" } }), "ingress.host", "\"Vault_Host\"", /no scheme, port or wildcard/);
+    });
+
+    it("a chart.values override that contradicts a managed setting", async () => {
+        const e = await refused({ irsa: IRSA, chart: { values: { global: { tlsDisable: true } } } });
+        assertProblem(e, "chart.values.global.tlsDisable", "true", /chart\.allowOverrides/);
+        assert.match(e.message, /contradicts the value this component manages \(false\)/);
+        const e2 = await refused({ ...LOCAL, chart: { values: { server: { ha: { replicas: 1, raft: { config: "storage \"file\" {}" } } } } } });
+        assert.equal(e2.problems.length, 2);
+        assert.deepEqual(e2.problems.map((p) => p.field).sort(), ["chart.values.server.ha.raft.config", "chart.values.server.ha.replicas"]);
+    });
+
+    it("a LoadBalancer without source ranges", async () => {
+        assertProblem(await refused({ irsa: IRSA, ui: { serviceType: "LoadBalancer" } }), "ui.loadBalancerSourceRanges", "[]", /list the CIDR blocks/);
+    });
+
+    it("unknown arguments, weak keys and bad sizes, all reported at once", async () => {
+        const e = await refused({ ...LOCAL, replica: 3, tls: { algorithm: "RSA", rsaBits: 1024 }, auditStorage: { size: "ten" } } as VaultClusterArgs);
+        assert.deepEqual(e.problems.map((p) => p.field).sort(), ["auditStorage.size", "replica", "tls.rsaBits"]);
+        assertProblem(e, "tls.rsaBits", "1024", /2048/);
+    });
+
+    it("an early renewal window longer than the certificate's validity", async () => {
+        assertProblem(await refused({ ...LOCAL, tls: { validityHours: 100, earlyRenewalHours: 200 } }), "tls.earlyRenewalHours", "200", /720/);
+    });
+
+    it("an existing TLS secret without its CA", async () => {
+        assertProblem(await refused({ ...LOCAL, tls: { existingSecretName: "vault-tls" } }), "tls.caCertPem", "(not set)", /PEM of the CA/);
+    });
+
+    it("irsa on a cluster that uses no AWS", async () => {
+        assertProblem(await refused({ ...LOCAL, irsa: IRSA }), "irsa", "<secret>", /remove irsa/);
+    });
+
+    it("a cluster without AWS and without a deliberate custody choice", async () => {
+        assertProblem(await refused({ storage: { type: "raft" }, seal: { type: "shamir" } }), "bootstrap.custody", "(not set)", /kubernetes-secret/);
+    });
+
+    it("provisioned capacities with on-demand billing", async () => {
+        assertProblem(await refused({ irsa: IRSA, storage: { type: "dynamodb", readCapacity: 5 } }), "storage.readCapacity", "5", /PROVISIONED/);
+    });
+});
