@@ -21,7 +21,8 @@ export class AwsBackend extends pulumi.ComponentResource {
     readonly tableArn?: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
-    readonly custodySecretArn?: pulumi.Output<string>;
+    /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
+    readonly custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
 
     constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:AwsBackend`, name, {}, opts);
@@ -111,22 +112,26 @@ export class AwsBackend extends pulumi.ComponentResource {
         }
 
         const custody = settings.bootstrap.custody;
-        if (settings.bootstrap.enabled && custody.type === "aws-secrets-manager") {
-            const secret = new Secret(`${name}-vault-init`, {
+        if (custody.type === "aws-secrets-manager") {
+            // One secret per custody slot, each written once by the init step and protected from deletion.
+            const custodySecret = (suffix: string, secretName: string, what: string) => new Secret(`${name}-vault-${suffix}`, {
                 ...common,
-                name: custody.secretName,
-                description: `Init response of Vault ${settings.namespace}/${settings.releaseName}: root token and recovery keys. Written once by Pulumi.`,
+                name: secretName,
+                description: `${what} of Vault ${settings.namespace}/${settings.releaseName}. Written once by the Pulumi init step.`,
                 kmsKeyId: kmsKeyArn,
                 recoveryWindowInDays: custody.recoveryWindowInDays,
-            }, { ...parent, protect: true });
-            this.custodySecretArn = secret.arn;
+            }, { ...parent, protect: true }).arn;
+            this.custodySecretArns = {
+                init: custodySecret("init", custody.secretName, "Init response (root token, recovery keys)"),
+                admin: settings.bootstrap.revokeRootToken ? custodySecret("admin", `${custody.secretName}-admin`, "Pulumi admin AppRole credentials") : undefined,
+            };
         }
 
         this.region = region;
         this.kmsKeyArn = kmsKeyArn;
         this.roleArn = role.arn;
         this.registerOutputs({
-            region: this.region, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn, custodySecretArn: this.custodySecretArn,
+            region: this.region, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn, custodySecretArns: this.custodySecretArns,
         });
     }
 }

@@ -34,16 +34,15 @@ export interface KeyHolderArgs {
 }
 
 export interface BootstrapArgs {
-    /** Initialize Vault and chain a Vault provider on it. Default `true`. */
-    enabled?: boolean;
     /** Number of recovery (auto-unseal) or unseal (Shamir) key shares. Default 5; ignored with `keyHolders`. */
     keyShares?: number;
     /** Shares needed to recover or unseal. Default 3; at most `keyShares`. */
     keyThreshold?: number;
-    /** Encrypt each key share to one holder's PGP key; the number of holders is the number of shares. */
+    /**
+     * Encrypt each recovery key share to one holder's PGP key (auto-unseal seals only: with Shamir the init step
+     * needs the plain unseal keys). The number of holders is the number of shares.
+     */
     keyHolders?: KeyHolderArgs[];
-    /** Encrypt the initial root token to this PGP key (base64). Then the init step cannot use it: see README. */
-    rootTokenPgpKey?: string;
     /** Where the init response is kept. Default `aws-secrets-manager` when the cluster uses AWS. */
     custody?: CustodyArgs;
     /**

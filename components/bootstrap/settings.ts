@@ -8,11 +8,9 @@ export type CustodySettings =
     | { type: "state" };
 
 export interface BootstrapSettings {
-    enabled: boolean;
     keyShares: number;
     keyThreshold: number;
     keyHolders: KeyHolderArgs[];
-    rootTokenPgpKey?: string;
     custody: CustodySettings;
     address?: pulumi.Input<string>;
     addressCaCertPem?: pulumi.Input<string>;
@@ -52,18 +50,13 @@ export function resolveBootstrapSettings(p: Problems, b: BootstrapArgs | undefin
         p.check(typeof h.pgpKey === "string" && BASE64.test(h.pgpKey.replace(/\s+/g, "")), `bootstrap.keyHolders[${i}].pgpKey`, REDACTED,
             "is not base64", "pass the output of `gpg --export <key id> | base64 -w0`");
     });
-    if (b?.rootTokenPgpKey !== undefined) {
-        p.check(BASE64.test(b.rootTokenPgpKey.replace(/\s+/g, "")), "bootstrap.rootTokenPgpKey", REDACTED, "is not base64",
-            "pass the output of `gpg --export <key id> | base64 -w0`");
+    if (holders.length > 0) {
+        p.check(ctx.seal === "awskms", "bootstrap.keyHolders", holders.map((h) => h.name), "needs an auto-unseal seal: with Shamir the init step must unseal with the plain keys",
+            "remove keyHolders, or use seal { type: \"awskms\" }");
     }
 
     const custody = resolveCustody(p, b, ctx);
     const revokeRootToken = b?.revokeRootToken ?? false;
-    const enabled = b?.enabled ?? true;
-    if (enabled && b?.rootTokenPgpKey !== undefined) {
-        p.add("bootstrap.rootTokenPgpKey", REDACTED, "encrypts the root token so the init step cannot configure Vault with it",
-            "remove it and use bootstrap.revokeRootToken to retire the root token, or set bootstrap.enabled to false");
-    }
     const timeoutSeconds = b?.timeoutSeconds ?? 600;
     p.check(isPositiveInteger(timeoutSeconds), "bootstrap.timeoutSeconds", timeoutSeconds, "must be a whole number of seconds", "e.g. 600");
     if (typeof b?.address === "string") {
@@ -73,7 +66,7 @@ export function resolveBootstrapSettings(p: Problems, b: BootstrapArgs | undefin
             "uses http while TLS is on: the init response would cross the network in clear text", "use https://");
     }
     return {
-        enabled, keyShares, keyThreshold, keyHolders: holders, rootTokenPgpKey: b?.rootTokenPgpKey, custody,
+        keyShares, keyThreshold, keyHolders: holders, custody,
         address: b?.address, addressCaCertPem: b?.addressCaCertPem, kubeconfig: b?.kubeconfig, kubeContext: b?.kubeContext,
         revokeRootToken, timeoutSeconds,
     };
@@ -83,7 +76,6 @@ function resolveCustody(p: Problems, b: BootstrapArgs | undefined, ctx: Bootstra
     const c = b?.custody;
     if (c === undefined) {
         if (ctx.usesAws) return { type: "aws-secrets-manager", secretName: `${ctx.componentName}/vault-init`, recoveryWindowInDays: 30 };
-        if (b?.enabled === false) return { type: "state" };
         p.add("bootstrap.custody", undefined, "has no default for a cluster that uses no AWS: the init keys need a deliberate home",
             "set bootstrap.custody to { type: \"kubernetes-secret\" } (local clusters) or { type: \"state\" } (Pulumi secrets)");
         return { type: "state" };

@@ -4,6 +4,9 @@ import { Service } from "@pulumi/kubernetes/core/v1/service";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
 import { checkValueOverrides, createVaultRelease } from "../chart/release";
+import { createBootstrap } from "../bootstrap/bootstrap";
+import type { VaultInit } from "../bootstrap/vaultInit";
+import type { Provider } from "@pulumi/vault/provider";
 import { TYPE_PREFIX } from "../typeTokens";
 import { VAULT_PORT } from "./names";
 import type { VaultClusterArgs } from "./args";
@@ -29,6 +32,12 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly roleArn?: pulumi.Output<string>;
     /** Kubernetes service account of the server pods. */
     readonly serviceAccountName: pulumi.Output<string>;
+    /** The initial root token (secret); empty once `bootstrap.revokeRootToken` has retired it. */
+    readonly rootToken: pulumi.Output<string>;
+    /** Vault provider chained on the initialized cluster, for your own Vault resources. */
+    readonly provider: Provider;
+    /** The init step (automated `vault operator init` with custody). */
+    readonly init: VaultInit;
     /** The validated settings the cluster was built from (plain data, for tooling and tests). */
     readonly settings: ClusterSettings;
 
@@ -64,10 +73,17 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.roleArn = aws?.roleArn;
         this.serviceAccountName = release.status.apply(() => settings.names.serviceAccount);
 
+        const bootstrap = createBootstrap(name, settings, {
+            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns,
+        }, this);
+        this.init = bootstrap.init;
+        this.provider = bootstrap.provider;
+        this.rootToken = pulumi.secret(bootstrap.rootToken);
+
         this.registerOutputs({
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
             caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
-            serviceAccountName: this.serviceAccountName,
+            serviceAccountName: this.serviceAccountName, rootToken: this.rootToken,
         });
     }
 }

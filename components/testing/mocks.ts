@@ -66,6 +66,15 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     "tls:index/locallySignedCert:LocallySignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-cert-${n}`) }),
     "kubernetes:helm.sh/v3:Release": (n, i) => ({ status: { name: i.name ?? n, namespace: i.namespace ?? "default", status: "deployed", version: i.version } }),
     "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ hostname: "k8s-vault-0123456789.elb.eu-west-1.amazonaws.com" }] } } }),
+    // The init resource (a dynamic resource carrying a custody spec).
+    "pulumi-nodejs:dynamic:Resource": (n, i) => (i.custody === undefined ? {} : {
+        rootToken: i.revokeRootToken ? "" : `hvs.mock-root-token-${n}`,
+        admin: i.revokeRootToken ? { mount: "pulumi", roleId: `${n}-role-id`, secretId: `${n}-secret-id` } : undefined,
+        sealType: i.seal,
+        recoverySeal: i.seal !== "shamir",
+        initializedAt: "2026-01-01T00:00:00.000Z",
+        custodyDescription: `mock ${i.custody.type} custody`,
+    }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
 };
@@ -94,10 +103,22 @@ export class MockRecorder implements pulumi.runtime.Mocks {
     readonly resources: RegisteredResource[] = [];
     readonly invokes: InvokeRecord[] = [];
 
+    /** Set by {@link installMocks} per registration: outputs the engine would mark secret. */
+    secretOutputs: string[] = [];
+
+    /** `firstPreview`: answer like the engine previewing creations: no IDs, no computed outputs (they stay unknown). */
+    constructor(readonly firstPreview = false) {}
+
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        if (this.firstPreview && args.custom && !args.id) return { id: "", state: { ...args.inputs } };
         const fake = FAKE_OUTPUTS[args.type]?.(args.name, unwrapSecrets(args.inputs)) ?? {};
         const id = args.id || `${args.name}-id`;
-        return { id, state: { ...args.inputs, ...fake } };
+        const state: Record<string, any> = { ...args.inputs, ...fake };
+        // As the engine does with additionalSecretOutputs.
+        for (const key of this.secretOutputs) {
+            if (state[key] !== undefined && !isSecretValue(state[key])) state[key] = { [SECRET_SIG]: SECRET_SIG_VALUE, value: state[key] };
+        }
+        return { id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -125,17 +146,18 @@ export class MockRecorder implements pulumi.runtime.Mocks {
 }
 
 /**
- * Installs mocks that record every resource, and returns the recorder. `preview` makes unknown outputs stay
- * unknown, as in a first `pulumi preview`.
+ * Installs mocks that record every resource, and returns the recorder. `preview` runs as a first `pulumi preview`:
+ * IDs and computed outputs of new resources stay unknown.
  */
 export async function installMocks(options: { project?: string; stack?: string; preview?: boolean; recorder?: MockRecorder } = {}): Promise<MockRecorder> {
-    const recorder = options.recorder ?? new MockRecorder();
+    const recorder = options.recorder ?? new MockRecorder(options.preview ?? false);
     await pulumi.runtime.setMocks(recorder, options.project ?? "vault-cluster", options.stack ?? "test", options.preview ?? false);
     // The mock monitor hands mocks only type, name and inputs; the options the engine would get are on the request.
     const settings = require("@pulumi/pulumi/runtime/settings");
     const monitor = settings.getMonitor();
-    const capture = (read: boolean) => (original: (req: any, cb: any) => Promise<void>) => (req: any, callback: any) =>
-        original.call(monitor, req, (err: any, response: any) => {
+    const capture = (read: boolean) => (original: (req: any, cb: any) => Promise<void>) => (req: any, callback: any) => {
+        recorder.secretOutputs = read ? [] : req.getAdditionalsecretoutputsList();
+        return original.call(monitor, req, (err: any, response: any) => {
             if (!err) {
                 recorder.resources.push({
                     type: req.getType(),
@@ -156,6 +178,7 @@ export async function installMocks(options: { project?: string; stack?: string; 
             }
             callback(err, response);
         });
+    };
     monitor.registerResource = capture(false)(monitor.registerResource);
     monitor.readResource = capture(true)(monitor.readResource);
     return recorder;
@@ -169,6 +192,11 @@ export async function settle(): Promise<void> {
 /** The value of an output once known (never resolves for an unknown value in preview). */
 export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T> {
     return new Promise((resolve) => pulumi.output(output as pulumi.Input<T>).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Whether a recorded input is an unknown value (as in a preview). */
+export function isUnknownValue(value: unknown): boolean {
+    return pulumi.isUnknown(value) || (typeof value === "object" && value !== null && (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true);
 }
 
 /** Whether an output is marked secret. */

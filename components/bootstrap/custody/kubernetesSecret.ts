@@ -1,0 +1,73 @@
+import { loadKubeConfig } from "../kube";
+import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot } from "./types";
+
+export interface KubernetesSecretCustodySpec {
+    type: "kubernetes-secret";
+    namespace: string;
+    /** Secret name per slot. */
+    names: Record<CustodySlot, string>;
+    /** Kubeconfig text; default KUBECONFIG or ~/.kube/config. */
+    kubeconfig?: string;
+    context?: string;
+}
+
+const DATA_KEY = "record.json";
+
+/** Custody in Kubernetes Secrets, for local clusters: created once with the record, never updated. */
+export class KubernetesSecretCustody implements Custody {
+    readonly description: string;
+    private api: any;
+
+    constructor(private readonly spec: KubernetesSecretCustodySpec) {
+        this.description = `Kubernetes Secret ${spec.namespace}/${spec.names.init}`;
+    }
+
+    private async core(): Promise<any> {
+        if (!this.api) {
+            const k8s = await import("@kubernetes/client-node");
+            this.api = (await loadKubeConfig(this.spec.kubeconfig, this.spec.context)).makeApiClient(k8s.CoreV1Api);
+        }
+        return this.api;
+    }
+
+    async read<S extends CustodySlot>(slot: S): Promise<CustodyRecords[S] | undefined> {
+        const name = this.spec.names[slot];
+        let secret: any;
+        try {
+            secret = await (await this.core()).readNamespacedSecret({ name, namespace: this.spec.namespace });
+        } catch (e: any) {
+            if (e?.code === 404) return undefined;
+            throw wrap(e, `reading Secret ${this.spec.namespace}/${name}`);
+        }
+        const data = secret?.data?.[DATA_KEY];
+        if (!data) throw new CustodyError(`Secret ${this.spec.namespace}/${name} exists without ${DATA_KEY}; refusing to use or replace it`);
+        return JSON.parse(Buffer.from(data, "base64").toString("utf8")) as CustodyRecords[S];
+    }
+
+    async preflight(slot: CustodySlot): Promise<void> {
+        if (await this.read(slot)) throw alreadyWritten(`Secret ${this.spec.namespace}/${this.spec.names[slot]}`, slot);
+    }
+
+    async writeOnce<S extends CustodySlot>(slot: S, record: CustodyRecords[S]): Promise<void> {
+        const name = this.spec.names[slot];
+        try {
+            await (await this.core()).createNamespacedSecret({
+                namespace: this.spec.namespace,
+                body: {
+                    apiVersion: "v1", kind: "Secret", type: "Opaque",
+                    metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi-vault-cluster", "vault-cluster/custody": slot } },
+                    immutable: true,
+                    data: { [DATA_KEY]: Buffer.from(JSON.stringify(record)).toString("base64") },
+                },
+            });
+        } catch (e: any) {
+            if (e?.code === 409) throw alreadyWritten(`Secret ${this.spec.namespace}/${name}`, slot);
+            throw wrap(e, `creating Secret ${this.spec.namespace}/${name}`);
+        }
+    }
+}
+
+function wrap(e: any, doing: string): CustodyError {
+    const reason = e?.body && typeof e.body === "object" ? e.body.message : undefined;
+    return new CustodyError(`Kubernetes API failed ${doing}: ${e?.code ? `HTTP ${e.code}` : e?.message ?? e}${reason ? ` (${reason})` : ""}`);
+}

@@ -1,0 +1,204 @@
+import { createAdminIdentity, loginAdmin, revokeRootToken } from "./adminIdentity";
+import type { AdminRecord, Custody, InitRecord } from "./custody/types";
+import { describeError, isTlsError, VaultApiError, VaultClient, VaultEndpoint } from "./vaultApi";
+
+export interface InitializeVaultOptions {
+    /** Vault API address used for init and configuration, e.g. `https://127.0.0.1:18200` (a tunnel) or an ingress URL. */
+    address: string;
+    /** Each server's own address, for Shamir unseal. Default `[address]`. */
+    replicaAddresses?: string[];
+    /** Trust anchor of `address` and the replicas (PEM). Default: the system roots. */
+    caCertPem?: string;
+    /** Certificate name to verify when it differs from the address host. */
+    tlsServerName?: string;
+    /** Key shares and threshold: recovery keys with an auto-unseal seal, unseal keys with Shamir. Default 5 / 3. */
+    keyShares?: number;
+    keyThreshold?: number;
+    /** Base64 PGP public keys, one per share, and the names of their holders (same order). */
+    pgpKeys?: string[];
+    keyHolders?: string[];
+    /** Encrypt the root token to this base64 PGP key. The result is then unusable for further automation. */
+    rootTokenPgpKey?: string;
+    /** Where the init response is kept. */
+    custody: Custody;
+    /** Create Pulumi's admin AppRole identity, keep it in custody and revoke the root token. */
+    revokeRootToken?: boolean;
+    /** How long to wait for the API to answer. Default 600 000 ms. */
+    timeoutMs?: number;
+    /** First retry delay; doubles up to 10 s. Default 1000 ms. */
+    retryDelayMs?: number;
+    /** Progress messages. They never contain keys or tokens. */
+    log?: (message: string) => void;
+}
+
+export interface InitResult {
+    /** This call ran `PUT /v1/sys/init`. */
+    initialized: boolean;
+    sealType: string;
+    recoverySeal: boolean;
+    /** The initial root token; empty once it has been revoked for the admin identity. */
+    rootToken: string;
+    /** The init record, from this init or from custody. */
+    record: InitRecord;
+    /** The admin identity when `revokeRootToken` is set. */
+    admin?: AdminRecord;
+    /** Addresses of the replicas this call unsealed. */
+    unsealed: string[];
+}
+
+interface InitStatus { initialized: boolean }
+interface SealStatus { type: string; sealed: boolean; recovery_seal?: boolean; t: number; n: number; progress: number }
+
+const MAX_DELAY_MS = 10_000;
+
+/**
+ * Initializes Vault once and keeps the response in custody; idempotent on every later run. Waits for the API,
+ * reads `sys/init` and `sys/seal-status`, then inits with recovery shares (auto-unseal) or secret shares (Shamir,
+ * followed by unsealing every replica), or, when Vault is already initialized, takes the record from custody.
+ * Usable outside Pulumi. Errors carry Vault's own messages and never a key or token.
+ */
+export async function initializeVault(options: InitializeVaultOptions): Promise<InitResult> {
+    const log = options.log ?? (() => undefined);
+    const endpoint = (address: string): VaultEndpoint => ({ address, caCertPem: options.caCertPem, tlsServerName: options.tlsServerName });
+    const client = new VaultClient(endpoint(options.address));
+    const wait = { timeoutMs: options.timeoutMs ?? 600_000, retryDelayMs: options.retryDelayMs ?? 1000, log };
+    const custody = options.custody;
+
+    const init = (await waitForApi(client, "/v1/sys/init", wait)) as InitStatus;
+    const seal = (await client.get("/v1/sys/seal-status")).body as SealStatus;
+    const recoverySeal = seal.recovery_seal === true;
+    log(`Vault at ${client.address}: initialized=${init.initialized}, seal=${seal.type}${recoverySeal ? " (auto-unseal)" : ""}`);
+
+    let record: InitRecord;
+    let initialized = false;
+    if (!init.initialized) {
+        if (await custody.read("init")) {
+            throw new Error(`Vault at ${client.address} is not initialized, but ${custody.description} already holds an init record. ` +
+                "The storage backend was replaced or wiped, or this custody belongs to another cluster. Refusing to initialize: " +
+                "the new keys could not be kept. Move the old record aside deliberately, then run again.");
+        }
+        await custody.preflight("init");
+        record = await performInit(client, options, seal, recoverySeal);
+        initialized = true;
+        await writeWithRetries(custody, record, log);
+        log(`Vault initialized; the init response is kept in ${custody.description}`);
+    } else {
+        const kept = await custody.read("init");
+        if (!kept) {
+            throw new Error(`Vault at ${client.address} is already initialized, but ${custody.description} holds no init record, so there is ` +
+                "no token to configure it with. Initialize custody with the original init response, or point bootstrap.custody at where it is kept.");
+        }
+        record = kept;
+    }
+
+    const unsealed: string[] = [];
+    if (!recoverySeal) {
+        for (const address of options.replicaAddresses ?? [options.address]) {
+            if (await unsealReplica(new VaultClient(endpoint(address)), record, wait)) unsealed.push(address);
+        }
+    }
+
+    let admin: AdminRecord | undefined;
+    let rootToken = record.rootTokenEncrypted ? "" : record.rootToken;
+    if (options.revokeRootToken) {
+        admin = await custody.read("admin");
+        if (!admin) {
+            if (record.rootTokenEncrypted) throw new Error("the root token is PGP-encrypted, so the admin identity cannot be created automatically");
+            await custody.preflight("admin");
+            admin = await createAdminIdentity(client.withToken(record.rootToken));
+            await custody.writeOnce("admin", admin);
+            log(`Created the ${admin.mount}/${admin.roleName} AppRole identity; its credentials are kept in ${custody.description}`);
+        }
+        await loginAdmin(client, admin);
+        if (!record.rootTokenEncrypted && await revokeRootToken(client.withToken(record.rootToken))) log("Revoked the initial root token");
+        rootToken = "";
+    }
+
+    return { initialized, sealType: seal.type, recoverySeal, rootToken, record, admin, unsealed };
+}
+
+async function performInit(client: VaultClient, o: InitializeVaultOptions, seal: SealStatus, recoverySeal: boolean): Promise<InitRecord> {
+    const shares = o.pgpKeys?.length || o.keyShares || 5;
+    const threshold = o.keyThreshold ?? Math.min(3, shares);
+    // Sending secret_* to an auto-unseal Vault is a 400, and recovery_* to a Shamir one too.
+    const body: Record<string, unknown> = recoverySeal
+        ? { recovery_shares: shares, recovery_threshold: threshold, ...(o.pgpKeys?.length ? { recovery_pgp_keys: o.pgpKeys } : {}) }
+        : { secret_shares: shares, secret_threshold: threshold, ...(o.pgpKeys?.length ? { pgp_keys: o.pgpKeys } : {}) };
+    if (o.rootTokenPgpKey) body.root_token_pgp_key = o.rootTokenPgpKey;
+    const res = (await client.request("PUT", "/v1/sys/init", body)).body ?? {};
+    const keys: string[] = recoverySeal ? res.recovery_keys ?? [] : res.keys ?? [];
+    const keysBase64: string[] = recoverySeal ? res.recovery_keys_base64 ?? [] : res.keys_base64 ?? [];
+    if (typeof res.root_token !== "string" || keys.length !== shares) {
+        throw new Error(`Vault at ${client.address} answered PUT /v1/sys/init without the expected root token and ${shares} keys`);
+    }
+    return {
+        version: 1, initializedAt: new Date().toISOString(), sealType: seal.type, recoverySeal, keyShares: shares, keyThreshold: threshold,
+        ...(o.keyHolders?.length ? { keyHolders: o.keyHolders } : {}),
+        keys, keysBase64, rootToken: res.root_token,
+        ...(o.rootTokenPgpKey ? { rootTokenEncrypted: true } : {}),
+    };
+}
+
+/** Losing the record after init would lose Vault: try hard before giving up. */
+async function writeWithRetries(custody: Custody, record: InitRecord, log: (m: string) => void): Promise<void> {
+    let last: unknown;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+        try {
+            await custody.writeOnce("init", record);
+            return;
+        } catch (e) {
+            last = e;
+            log(`Writing the init record to ${custody.description} failed (attempt ${attempt} of 5): ${describeError(e)}`);
+            await sleep(1000 * attempt);
+        }
+    }
+    throw new Error(`Vault was initialized but ${custody.description} could not keep the init response: ${describeError(last)}. ` +
+        "The keys are lost with this process; the storage must be wiped and Vault initialized again.");
+}
+
+/** Unseals one replica with the kept unseal keys when it is sealed. Returns whether it was sealed. */
+async function unsealReplica(replica: VaultClient, record: InitRecord, wait: WaitOptions): Promise<boolean> {
+    let status = (await waitForApi(replica, "/v1/sys/seal-status", wait)) as SealStatus;
+    if (!status.sealed) return false;
+    if (record.keyHolders) {
+        throw new Error(`Vault at ${replica.address} is sealed and its unseal keys are PGP-encrypted for their holders: unseal it by hand`);
+    }
+    for (const key of record.keysBase64) {
+        status = (await replica.request("PUT", "/v1/sys/unseal", { key })).body as SealStatus;
+        if (!status.sealed) return true;
+    }
+    throw new Error(`Vault at ${replica.address} is still sealed after ${record.keysBase64.length} unseal keys (progress ${status.progress}/${status.t})`);
+}
+
+interface WaitOptions { timeoutMs: number; retryDelayMs: number; log: (m: string) => void }
+
+/**
+ * Polls `path` until Vault answers it, with doubling delays. Connection errors and 5xx statuses are retried;
+ * TLS errors and 4xx are not (they will not go away). Times out naming the address and the last response.
+ */
+async function waitForApi(client: VaultClient, path: string, o: WaitOptions): Promise<unknown> {
+    const deadline = Date.now() + o.timeoutMs;
+    let delay = o.retryDelayMs;
+    let last = "no attempt";
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return (await client.get(path)).body;
+        } catch (e) {
+            if (isTlsError(e)) {
+                throw new Error(`TLS verification of Vault at ${client.address} failed: ${describeError(e)}. Check the CA (bootstrap.addressCaCertPem, tls.*) and the names in the server certificate.`);
+            }
+            if (e instanceof VaultApiError && e.status < 500) throw e;
+            last = describeError(e);
+        }
+        if (Date.now() + delay > deadline) {
+            throw new Error(`Vault at ${client.address} did not answer ${path} within ${Math.round(o.timeoutMs / 1000)} s (${attempt} attempts); last response: ${last}`);
+        }
+        o.log(`Waiting for Vault at ${client.address} (${last})`);
+        await sleep(delay);
+        delay = Math.min(delay * 2, MAX_DELAY_MS);
+    }
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,80 @@
+import * as net from "net";
+import { loadKubeConfig } from "./kube";
+
+interface Closable {
+    on(event: "close", listener: () => void): void;
+    close(): void;
+}
+
+/** A local TCP listener whose connections are forwarded to a pod port through the Kubernetes API. */
+export interface Tunnel {
+    /** `127.0.0.1:<port>` */
+    hostPort: string;
+    port: number;
+    close(): Promise<void>;
+}
+
+export interface TunnelOptions {
+    namespace: string;
+    /** The pod to reach, or a function choosing one per connection (e.g. the active Vault server). */
+    pod: string | (() => Promise<string>);
+    remotePort: number;
+    kubeconfig?: string;
+    context?: string;
+    /** Local port; default an ephemeral one. */
+    localPort?: number;
+}
+
+/**
+ * What `kubectl port-forward` does, in process: listens on 127.0.0.1 and forwards every connection over a
+ * port-forward websocket. Nothing is dialled until a connection arrives, and the listener does not keep the
+ * process alive: it lives exactly as long as the program that opened it.
+ */
+export async function openTunnel(o: TunnelOptions): Promise<Tunnel> {
+    let forwarder: Promise<import("@kubernetes/client-node").PortForward> | undefined;
+    const portForward = () => (forwarder ??= (async () => {
+        const k8s = await import("@kubernetes/client-node");
+        return new k8s.PortForward(await loadKubeConfig(o.kubeconfig, o.context));
+    })());
+
+    const server = net.createServer((socket) => {
+        (async () => {
+            const pod = typeof o.pod === "string" ? o.pod : await o.pod();
+            const ws = (await (await portForward()).portForward(o.namespace, pod, [o.remotePort], socket, null, socket)) as unknown as Closable;
+            ws.on("close", () => socket.end());
+            socket.on("close", () => ws.close());
+            socket.on("error", () => ws.close());
+        })().catch((e) => socket.destroy(e instanceof Error ? e : new Error(String(e))));
+    });
+    server.unref();
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(o.localPort ?? 0, "127.0.0.1", () => resolve());
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    return {
+        hostPort: `127.0.0.1:${port}`,
+        port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+}
+
+/**
+ * Chooses the pod the API tunnel should reach: the active Vault server (service registration labels it
+ * `vault-active=true`), else the first server pod.
+ */
+export function activeServerPod(o: { namespace: string; releaseName: string; fallback: string; kubeconfig?: string; context?: string }): () => Promise<string> {
+    return async () => {
+        try {
+            const k8s = await import("@kubernetes/client-node");
+            const api = (await loadKubeConfig(o.kubeconfig, o.context)).makeApiClient(k8s.CoreV1Api);
+            const pods = await api.listNamespacedPod({
+                namespace: o.namespace,
+                labelSelector: `app.kubernetes.io/name=vault,app.kubernetes.io/instance=${o.releaseName},component=server,vault-active=true`,
+            });
+            return pods.items?.[0]?.metadata?.name ?? o.fallback;
+        } catch {
+            return o.fallback;
+        }
+    };
+}

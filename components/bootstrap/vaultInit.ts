@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import { vaultInitProvider } from "./initProvider";
+import type { VaultInitInputs } from "./initRuntime";
+
+export type VaultInitArgs = { [K in keyof VaultInitInputs]: pulumi.Input<VaultInitInputs[K]> };
+
+/** Outputs holding secrets: never shown in plain text in state or previews. */
+export const INIT_SECRET_OUTPUTS = ["rootToken", "admin", "stateRecords"];
+
+/**
+ * `vault operator init`, automated and idempotent: creation initializes Vault (or adopts an initialized one from
+ * custody), updates unseal sealed Shamir replicas and retire the root token when asked, deletion is a no-op that
+ * never touches Vault or custody.
+ */
+export class VaultInit extends pulumi.dynamic.Resource {
+    declare readonly rootToken: pulumi.Output<string>;
+    declare readonly admin: pulumi.Output<{ mount: string; roleId: string; secretId: string } | undefined>;
+    declare readonly apiAddress: pulumi.Output<string>;
+    declare readonly sealType: pulumi.Output<string>;
+    declare readonly recoverySeal: pulumi.Output<boolean>;
+    declare readonly initializedAt: pulumi.Output<string>;
+    declare readonly custodyDescription: pulumi.Output<string>;
+
+    constructor(name: string, args: VaultInitArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = { rootToken: undefined, admin: undefined, sealType: undefined, recoverySeal: undefined, initializedAt: undefined, custodyDescription: undefined, stateRecords: undefined };
+        super(vaultInitProvider, name, { ...args, ...outputs }, { ...opts, additionalSecretOutputs: INIT_SECRET_OUTPUTS });
+    }
+}

@@ -1,0 +1,171 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import { readFileSync, writeFileSync, mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { VaultCluster } from "../components";
+import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { deploy, IRSA, LOCAL } from "./support/cluster";
+import { makeCa, makeServerCertificate } from "./support/certs";
+import { FakeVault } from "./support/fakeVault";
+import { FakeKubernetes } from "./support/fakeKubernetes";
+
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+const VAULT_PROVIDER = "pulumi:providers:vault";
+
+describe("init resource and chained Vault provider under mocks", () => {
+    it("creates the init step after the release, with the default custody and secret outputs", async () => {
+        const d = await deploy({ irsa: IRSA });
+        const init = d.recorder.one(DYNAMIC);
+        const release = d.recorder.one("kubernetes:helm.sh/v3:Release");
+        assert.ok(init.dependencies.includes(release.urn), "init waits for the Helm release");
+        const inputs = unwrapSecrets(init.inputs);
+        assert.equal(inputs.seal, "awskms");
+        assert.equal(inputs.keyShares, 5);
+        assert.equal(inputs.keyThreshold, 3);
+        assert.equal(inputs.revokeRootToken, false);
+        assert.match(inputs.apiAddress, /^https:\/\/127\.0\.0\.1:\d+$/, "a tunnel on loopback");
+        assert.deepEqual(inputs.replicaAddresses, []);
+        const secret = d.recorder.one("aws:secretsmanager/secret:Secret");
+        assert.deepEqual(inputs.custody, { type: "aws-secrets-manager", secretIds: { init: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf` }, region: "eu-west-1" });
+        assert.equal(secret.inputs.name, "prod/vault-init");
+        assert.equal(secret.inputs.kmsKeyId, "arn:aws:kms:eu-west-1:123456789012:key/prod-vault-0000");
+        assert.equal(secret.protect, true);
+        assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "rootToken", "stateRecords"]);
+        assert.equal(await isSecretOutput(d.cluster.rootToken), true);
+        assert.equal(await valueOf(d.cluster.rootToken), "hvs.mock-root-token-prod-init");
+    });
+
+    it("serializes a provider that captures no credentials, only the runtime module's path", async () => {
+        process.env.AWS_SECRET_ACCESS_KEY = "super-secret-aws-key";
+        const d = await deploy({ ...LOCAL, bootstrap: { custody: { type: "kubernetes-secret" }, kubeconfig: "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]" } });
+        const init = d.recorder.one(DYNAMIC);
+        const text = init.inputs.__provider as string;
+        assert.match(text, /initRuntime/);
+        for (const secret of ["super-secret-aws-key", "kube-secret-token", "hvs."]) assert.ok(!text.includes(secret), `provider text captures ${secret}`);
+        assert.ok(isSecretValue(init.inputs.custody), "the kubeconfig in the custody spec travels as a secret");
+        assert.ok(text.length < 10_000, `serialized provider is small (${text.length})`);
+    });
+
+    it("chains the Vault provider on the init outputs: address, token, CA file, child tokens, verified TLS", async () => {
+        const d = await deploy({ irsa: IRSA });
+        const provider = d.recorder.one(VAULT_PROVIDER);
+        const init = d.recorder.one(DYNAMIC);
+        assert.equal(provider.inputs.address, unwrapSecrets(init.inputs.apiAddress));
+        assert.ok(isSecretValue(provider.inputs.token), "token is secret");
+        assert.equal(unwrapSecrets(provider.inputs.token), "hvs.mock-root-token-prod-init");
+        assert.equal(provider.inputs.skipChildToken, "false");
+        assert.equal(provider.inputs.skipTlsVerify, "false");
+        assert.equal(provider.inputs.maxLeaseTtlSeconds, "1200");
+        assert.equal(readFileSync(provider.inputs.caCertFile, "utf8"), await valueOf(d.cluster.caCertPem));
+        assert.ok(d.cluster.provider, "exposed as cluster.provider");
+        assert.equal(provider.urn, await valueOf(d.cluster.provider.urn));
+    });
+
+    it("leaves address and token unknown in a first preview, so the provider never dials a Vault that does not exist", async () => {
+        const recorder = await installMocks({ preview: true });
+        new VaultCluster("prod", { irsa: IRSA });
+        await settle();
+        const provider = recorder.one(VAULT_PROVIDER);
+        assert.ok(isUnknownValue(provider.inputs.address), `address is ${JSON.stringify(provider.inputs.address)}`);
+        assert.ok(isUnknownValue(unwrapSecrets(provider.inputs.token)), "token is unknown");
+    });
+
+    it("switches the provider to the admin AppRole login when the root token is revoked", async () => {
+        const d = await deploy({ irsa: IRSA, bootstrap: { revokeRootToken: true } });
+        const provider = d.recorder.one(VAULT_PROVIDER);
+        assert.equal(provider.inputs.token, undefined);
+        assert.deepEqual(JSON.parse(unwrapSecrets(provider.inputs.authLogin)), {
+            path: "auth/pulumi/login", parameters: { role_id: "prod-init-role-id", secret_id: "prod-init-secret-id" },
+        });
+        assert.equal(d.recorder.ofType("aws:secretsmanager/secret:Secret").length, 2, "a second custody secret keeps the admin identity");
+        assert.equal(await valueOf(d.cluster.rootToken), "");
+    });
+
+    it("tunnels to every replica with Shamir, and re-checks the seal on every run", async () => {
+        const d = await deploy(LOCAL, "local");
+        const inputs = unwrapSecrets(d.recorder.one(DYNAMIC).inputs);
+        assert.equal(inputs.replicaAddresses.length, 3);
+        assert.equal(new Set(inputs.replicaAddresses).size, 3);
+        assert.match(inputs.unsealCheck, /^\d{4}-\d\d-\d\dT/);
+        assert.deepEqual(inputs.custody, { type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" } });
+    });
+
+    it("uses bootstrap.address with the cluster CA, or the system roots behind an ingress certificate", async () => {
+        const direct = await deploy({ irsa: IRSA, bootstrap: { address: "https://vault-lb.example.com:8200" } });
+        const directInputs = unwrapSecrets(direct.recorder.one(DYNAMIC).inputs);
+        assert.equal(directInputs.apiAddress, "https://vault-lb.example.com:8200");
+        assert.match(directInputs.caCertPem, /BEGIN CERTIFICATE/);
+        const ingress = await deploy({ irsa: IRSA, ingress: { host: "vault.example.com", tlsSecretName: "vault-ingress" }, bootstrap: { address: "https://vault.example.com" } });
+        const ingressInputs = unwrapSecrets(ingress.recorder.one(DYNAMIC).inputs);
+        assert.equal(ingressInputs.caCertPem, undefined);
+        assert.equal(ingress.recorder.one(VAULT_PROVIDER).inputs.caCertFile, undefined);
+    });
+});
+
+/** Runs one method of a serialized dynamic provider the way Pulumi's provider host does, in a fresh process. */
+function runSerializedProvider(providerText: string, method: "create" | "diff" | "update", args: unknown[]): Promise<any> {
+    const dir = mkdtempSync(join(tmpdir(), "vault-init-provider-"));
+    writeFileSync(join(dir, "provider.js"), providerText);
+    writeFileSync(join(dir, "args.json"), JSON.stringify(args));
+    const host = `
+        const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
+        const fs = require("fs");
+        const provider = requireFromString(fs.readFileSync(${JSON.stringify(join(dir, "provider.js"))}, "utf8")).handler();
+        const args = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, "args.json"))}, "utf8"));
+        provider[${JSON.stringify(method)}](...args).then(
+            (r) => fs.writeFileSync(${JSON.stringify(join(dir, "result.json"))}, JSON.stringify(r)),
+            (e) => { process.stderr.write(String(e && e.message)); process.exit(1); });`;
+    return new Promise((resolve, reject) => {
+        execFile(process.execPath, ["-e", host], { cwd: process.cwd(), timeout: 60_000 }, (error, stdout, stderr) => {
+            if (error) return reject(new Error(`${error.message}\n${stderr}`));
+            resolve({ result: JSON.parse(readFileSync(join(dir, "result.json"), "utf8")), output: stdout + stderr });
+        });
+    });
+}
+
+describe("the serialized init provider, run as Pulumi's dynamic provider host runs it", function () {
+    this.timeout(120_000);
+    const ca = makeCa();
+    const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+    let fake: FakeVault;
+    let kube: FakeKubernetes;
+    after(async () => { await fake?.stop(); await kube?.stop(); });
+
+    it("initializes Vault through a Kubernetes port-forward tunnel, then diffs and updates without re-init", async () => {
+        fake = await new FakeVault({ seal: "awskms", certificate }).start();
+        kube = await new FakeKubernetes(certificate, ca.certPem).start();
+        kube.targets.set("vault-0:8200", Number(new URL(fake.addresses[0]).port));
+        kube.pods.set("vault-0", { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "vault", component: "server", "vault-active": "true" });
+
+        // The program side: a cluster whose tunnel goes through the fake API server; its CA verifies the fake Vault.
+        const d = await deploy({ irsa: IRSA, tls: { ca: { certPem: ca.certPem, keyPem: "unused" } }, bootstrap: { kubeconfig: kube.kubeconfig(), custody: { type: "state" } } });
+        const init = d.recorder.one(DYNAMIC);
+        const inputs = unwrapSecrets(init.inputs);
+        delete inputs.__provider;
+        for (const k of ["rootToken", "admin", "sealType", "recoverySeal", "initializedAt", "custodyDescription", "stateRecords"]) delete inputs[k];
+        inputs.caCertPem = ca.certPem;
+
+        const created = await runSerializedProvider(init.inputs.__provider, "create", [inputs]);
+        assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1);
+        assert.ok(kube.forwards.length >= 1 && kube.forwards.every((f) => f === "vault/vault-0:8200"), "reached the active pod through port-forward");
+        assert.ok(kube.requests.some((r) => r.path === "/api/v1/namespaces/vault/pods"), "looked up the active pod");
+        const outs = created.result.outs;
+        assert.equal(outs.rootToken, fake.rootToken);
+        assert.equal(outs.stateRecords.init.keys.length, 5);
+        assert.ok(!created.output.includes(fake.rootToken!), "the provider process printed no token");
+
+        const diff = await runSerializedProvider(init.inputs.__provider, "diff", [created.result.id, outs, { ...inputs, apiAddress: "https://127.0.0.1:1" }]);
+        assert.equal(diff.result.changes, false, "a new tunnel port alone is no change");
+        const diff2 = await runSerializedProvider(init.inputs.__provider, "diff", [created.result.id, outs, { ...inputs, revokeRootToken: true }]);
+        assert.equal(diff2.result.changes, true);
+        assert.deepEqual(diff2.result.replaces, []);
+
+        const updated = await runSerializedProvider(init.inputs.__provider, "update", [created.result.id, outs, { ...inputs, revokeRootToken: true }]);
+        assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1, "never initialized twice");
+        assert.equal(updated.result.outs.rootToken, "");
+        assert.equal(updated.result.outs.stateRecords.init.rootToken, outs.rootToken, "state custody keeps the original record");
+        assert.ok(updated.result.outs.admin.secretId);
+        assert.equal(fake.tokens.has(fake.rootToken!), false, "root token revoked");
+    });
+});

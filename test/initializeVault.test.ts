@@ -1,0 +1,262 @@
+import { strict as assert } from "assert";
+import { initializeVault, InitializeVaultOptions } from "../components/bootstrap/initializeVault";
+import { KubernetesSecretCustody, SecretsManagerCustody, StateCustody } from "../components/bootstrap/custody";
+import type { Custody, InitRecord } from "../components/bootstrap/custody";
+import { ADMIN_POLICY_HCL } from "../components/bootstrap/adminIdentity";
+import { makeCa, makeServerCertificate, TestCa, TestCertificate } from "./support/certs";
+import { FakeVault, freePort } from "./support/fakeVault";
+import { FakeSecretsManager } from "./support/fakeSecretsManager";
+import { FakeKubernetes } from "./support/fakeKubernetes";
+import { parseHcl } from "./support/hcl";
+
+let ca: TestCa;
+let otherCa: TestCa;
+let certificate: TestCertificate;
+const fakes: { stop(): Promise<void> }[] = [];
+
+async function vault(options: Omit<ConstructorParameters<typeof FakeVault>[0], "certificate">): Promise<FakeVault> {
+    const v = await new FakeVault({ ...options, certificate }).start();
+    fakes.push(v);
+    return v;
+}
+
+function run(v: FakeVault, custody: Custody, extra: Partial<InitializeVaultOptions> = {}) {
+    return initializeVault({ address: v.addresses[0], replicaAddresses: v.addresses, caCertPem: ca.certPem, custody, retryDelayMs: 50, timeoutMs: 5000, ...extra });
+}
+
+/** Runs `fn` with stdout and stderr captured; returns what was written. */
+async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
+    const original = { out: process.stdout.write, err: process.stderr.write };
+    let output = "";
+    const capture = (chunk: unknown) => { output += String(chunk); return true; };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+    try {
+        return { result: await fn(), output };
+    } finally {
+        process.stdout.write = original.out;
+        process.stderr.write = original.err;
+    }
+}
+
+describe("initializeVault against a fake Vault over TLS", function () {
+    this.timeout(30_000);
+    before(() => {
+        ca = makeCa();
+        otherCa = makeCa("Some Other CA");
+        certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"], dns: ["vault.vault.svc"] });
+    });
+    afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+
+    it("initializes an auto-unseal Vault exactly once with recovery shares and keeps the response in custody", async () => {
+        const v = await vault({ seal: "awskms" });
+        const custody = new StateCustody();
+        const result = await run(v, custody);
+        const inits = v.requestsTo("PUT", "/v1/sys/init");
+        assert.equal(inits.length, 1);
+        assert.deepEqual(inits[0].body, { recovery_shares: 5, recovery_threshold: 3 });
+        assert.equal(Object.keys(inits[0].body).some((k) => k.startsWith("secret_")), false);
+        assert.equal(result.initialized, true);
+        assert.equal(result.recoverySeal, true);
+        assert.equal(result.sealType, "awskms");
+        assert.equal(result.rootToken, v.rootToken);
+        assert.equal(result.record.keys.length, 5);
+        assert.equal(result.record.keyThreshold, 3);
+        assert.deepEqual(await custody.read("init"), result.record);
+        assert.deepEqual(v.requestsTo("PUT", "/v1/sys/unseal"), [], "auto-unseal needs no unseal calls");
+        assert.deepEqual(v.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`), ["GET /v1/sys/init", "GET /v1/sys/seal-status"]);
+    });
+
+    it("does not init an initialized Vault and takes the token from custody", async () => {
+        const first = await vault({ seal: "awskms" });
+        const custody = new StateCustody();
+        const initial = await run(first, custody);
+        const v = await vault({ seal: "awskms", initialized: { rootToken: initial.rootToken, keysBase64: initial.record.keysBase64, threshold: 3 } });
+        const again = await run(v, custody);
+        assert.deepEqual(v.requestsTo("PUT", "/v1/sys/init"), []);
+        assert.equal(again.initialized, false);
+        assert.equal(again.rootToken, initial.rootToken);
+    });
+
+    it("refuses an initialized Vault when custody holds nothing, naming both", async () => {
+        const v = await vault({ seal: "awskms", initialized: { rootToken: "hvs.x", keysBase64: [], threshold: 3 } });
+        await assert.rejects(run(v, new StateCustody()), (e: Error) => {
+            assert.match(e.message, new RegExp(`Vault at ${v.addresses[0]} is already initialized`));
+            assert.match(e.message, /Pulumi stack state \(secret outputs\) holds no init record/);
+            return true;
+        });
+    });
+
+    it("refuses to init a second time when custody already holds a record (storage was wiped)", async () => {
+        const v = await vault({ seal: "awskms" });
+        const custody = new StateCustody({ init: { rootToken: "old" } as InitRecord });
+        await assert.rejects(run(v, custody), /already holds an init record/);
+        assert.deepEqual(v.requestsTo("PUT", "/v1/sys/init"), []);
+    });
+
+    it("initializes a Shamir Vault with secret shares, then unseals every replica", async () => {
+        const v = await vault({ seal: "shamir", replicas: 3 });
+        const custody = new StateCustody();
+        const result = await run(v, custody);
+        const [init] = v.requestsTo("PUT", "/v1/sys/init");
+        assert.deepEqual(init.body, { secret_shares: 5, secret_threshold: 3 });
+        assert.equal(result.recoverySeal, false);
+        assert.deepEqual(result.unsealed, v.addresses);
+        for (let i = 0; i < 3; i++) {
+            assert.equal(v.replicaSealed(i), false);
+            assert.equal(v.requestsTo("PUT", "/v1/sys/unseal").filter((r) => r.replica === i).length, 3, `replica ${i} got threshold keys`);
+        }
+    });
+
+    it("unseals on a later run only the replica found sealed", async () => {
+        const v = await vault({ seal: "shamir", replicas: 3 });
+        const custody = new StateCustody();
+        await run(v, custody);
+        v.restart(1);
+        const before = v.requestsTo("PUT", "/v1/sys/unseal").length;
+        const again = await run(v, custody);
+        assert.equal(again.initialized, false);
+        assert.deepEqual(again.unsealed, [v.addresses[1]]);
+        const later = v.requestsTo("PUT", "/v1/sys/unseal").slice(before);
+        assert.deepEqual([...new Set(later.map((r) => r.replica))], [1]);
+        assert.equal(v.replicaSealed(1), false);
+    });
+
+    it("waits for a Vault that is not up yet, then succeeds", async () => {
+        const v = await vault({ seal: "awskms", startAfterMs: 800 });
+        const messages: string[] = [];
+        const result = await run(v, new StateCustody(), { log: (m) => messages.push(m) });
+        assert.equal(result.initialized, true);
+        assert.ok(messages.some((m) => m.startsWith(`Waiting for Vault at ${v.addresses[0]} (ECONNREFUSED`)), messages.join("\n"));
+    });
+
+    it("times out on a Vault that never answers, naming the address and the last response", async () => {
+        const address = `https://127.0.0.1:${await freePort()}`;
+        const started = Date.now();
+        await assert.rejects(
+            initializeVault({ address, caCertPem: ca.certPem, custody: new StateCustody(), timeoutMs: 600, retryDelayMs: 50 }),
+            (e: Error) => {
+                assert.match(e.message, new RegExp(`^Vault at ${address} did not answer /v1/sys/init within 1 s \\(\\d+ attempts\\); last response: ECONNREFUSED`));
+                return true;
+            },
+        );
+        assert.ok(Date.now() - started < 3000);
+    });
+
+    it("passes Vault's own error message through and writes nothing to custody", async () => {
+        const v = await vault({ seal: "awskms" });
+        v.failOnce("PUT", "/v1/sys/init", 400, ["failed to initialize barrier: example reason from Vault"]);
+        const custody = new StateCustody();
+        await assert.rejects(run(v, custody), (e: Error) => {
+            assert.equal(e.message, `Vault at ${v.addresses[0]} answered PUT /v1/sys/init with 400: failed to initialize barrier: example reason from Vault`);
+            return true;
+        });
+        assert.equal(await custody.read("init"), undefined);
+    });
+
+    it("fails with a TLS error, at once, when the CA does not match", async () => {
+        const v = await vault({ seal: "awskms" });
+        const started = Date.now();
+        await assert.rejects(run(v, new StateCustody(), { caCertPem: otherCa.certPem, timeoutMs: 20_000 }), (e: Error) => {
+            assert.match(e.message, new RegExp(`^TLS verification of Vault at ${v.addresses[0]} failed: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)`));
+            return true;
+        });
+        assert.ok(Date.now() - started < 5000, "no retrying until the timeout");
+        assert.deepEqual(v.requests, []);
+    });
+
+    it("fails with a TLS error when the certificate does not carry the name", async () => {
+        const v = await vault({ seal: "awskms" });
+        await assert.rejects(run(v, new StateCustody(), { tlsServerName: "vault.other.svc" }), /TLS verification .* failed: ERR_TLS_CERT_ALTNAME_INVALID/);
+    });
+
+    it("encrypts recovery shares to named holders' PGP keys and records who holds which", async () => {
+        const v = await vault({ seal: "awskms" });
+        const pgpKeys = ["bWFyaWU=", "amFtZXM=", "bGVl"];
+        const result = await run(v, new StateCustody(), { pgpKeys, keyHolders: ["marie", "james", "lee"], keyThreshold: 2 });
+        const [init] = v.requestsTo("PUT", "/v1/sys/init");
+        assert.deepEqual(init.body, { recovery_shares: 3, recovery_threshold: 2, recovery_pgp_keys: pgpKeys });
+        assert.deepEqual(result.record.keyHolders, ["marie", "james", "lee"]);
+        assert.equal(result.record.keys.length, 3);
+    });
+
+    it("creates Pulumi's admin identity, keeps it in custody and revokes the root token", async () => {
+        const v = await vault({ seal: "awskms" });
+        const custody = new StateCustody();
+        const result = await run(v, custody, { revokeRootToken: true });
+        assert.equal(result.rootToken, "");
+        assert.ok(result.admin);
+        assert.deepEqual(await custody.read("admin"), result.admin);
+        assert.equal(v.tokens.has(v.rootToken!), false, "root token revoked");
+        assert.deepEqual(v.requestsTo("POST", "/v1/sys/auth/pulumi").map((r) => r.body.type), ["approle"]);
+        assert.equal(v.policies.get("pulumi-admin"), ADMIN_POLICY_HCL);
+        const policy = await parseHcl(ADMIN_POLICY_HCL);
+        assert.ok(!Object.keys(policy.path).some((p) => p === "*" || /\/data\//.test(p)), "no catch-all, no KV data");
+        // A second run logs in with the kept identity and changes nothing.
+        const again = await run(v, custody, { revokeRootToken: true });
+        assert.deepEqual(again.admin, result.admin);
+        assert.equal(v.requestsTo("POST", "/v1/sys/auth/pulumi").length, 1);
+        assert.equal(v.requestsTo("POST", "/v1/auth/pulumi/login").length, 2);
+    });
+
+    it("prints nothing secret, even with progress logging on", async () => {
+        const v = await vault({ seal: "shamir", replicas: 2, startAfterMs: 200 });
+        const { result, output } = await captureOutput(() => run(v, new StateCustody(), { log: (m) => console.log(m), revokeRootToken: true }));
+        assert.ok(output.includes("Vault initialized"), "progress is logged");
+        for (const secret of [v.rootToken!, ...result.record.keys, ...result.record.keysBase64, result.admin!.secretId]) {
+            assert.ok(!output.includes(secret), "a key or token reached stdout/stderr");
+        }
+    });
+});
+
+describe("custody backends", function () {
+    this.timeout(30_000);
+    before(() => {
+        ca ??= makeCa();
+        certificate ??= makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+    });
+    afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+
+    it("AWS Secrets Manager: written once with PutSecretValue, read back on the next run, never overwritten", async () => {
+        process.env.AWS_ACCESS_KEY_ID = "AKIDTEST";
+        process.env.AWS_SECRET_ACCESS_KEY = "test-secret";
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+        const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf";
+        const sm = await new FakeSecretsManager([arn]).start();
+        fakes.push(sm);
+        const custody = new SecretsManagerCustody({ type: "aws-secrets-manager", secretIds: { init: arn }, region: "eu-west-1", endpoint: sm.endpoint });
+        const v = await vault({ seal: "awskms" });
+        const first = await run(v, custody);
+        assert.equal(sm.operations("PutSecretValue").length, 1);
+        assert.deepEqual(JSON.parse(sm.secrets.get(arn)!), first.record);
+        const second = await run(v, custody);
+        assert.equal(second.rootToken, first.rootToken);
+        assert.equal(sm.operations("PutSecretValue").length, 1, "not written again");
+        await assert.rejects(custody.writeOnce("init", first.record), /already holds the init record; it is written once and never overwritten/);
+        assert.equal(sm.operations("PutSecretValue").length, 1);
+    });
+
+    it("AWS Secrets Manager: a missing custody secret stops init before Vault is touched", async () => {
+        const sm = await new FakeSecretsManager([]).start();
+        fakes.push(sm);
+        const custody = new SecretsManagerCustody({ type: "aws-secrets-manager", secretIds: { init: "missing" }, region: "eu-west-1", endpoint: sm.endpoint });
+        const v = await vault({ seal: "awskms" });
+        await assert.rejects(run(v, custody), /AWS Secrets Manager failed checking secret missing before init: ResourceNotFoundException/);
+        assert.deepEqual(v.requestsTo("PUT", "/v1/sys/init"), []);
+    });
+
+    it("Kubernetes Secret: created once (immutable), read back, a second create refused", async () => {
+        const kube = await new FakeKubernetes(certificate, ca.certPem).start();
+        fakes.push(kube);
+        const custody = new KubernetesSecretCustody({ type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" }, kubeconfig: kube.kubeconfig() });
+        const v = await vault({ seal: "shamir", replicas: 1 });
+        const first = await run(v, custody);
+        const stored = kube.secrets.get("vault/vault-init");
+        assert.equal(stored.immutable, true);
+        assert.deepEqual(JSON.parse(Buffer.from(stored.data["record.json"], "base64").toString()), first.record);
+        const second = await run(v, custody);
+        assert.equal(second.initialized, false);
+        assert.equal(kube.requests.filter((r) => r.method === "POST").length, 1);
+        await assert.rejects(custody.writeOnce("init", first.record), /Secret vault\/vault-init already holds the init record/);
+    });
+});

@@ -1,0 +1,229 @@
+import { randomBytes } from "crypto";
+import * as https from "https";
+import * as net from "net";
+import type { TestCertificate } from "./certs";
+
+/**
+ * A stand-in for a Vault cluster on 127.0.0.1, speaking the request and response fields of the real API for
+ * sys/init, sys/seal-status, sys/health, sys/unseal and the endpoints the admin identity uses. Each replica is its
+ * own HTTPS server; storage (initialization, tokens, policies, auth mounts) is shared, the seal is per replica.
+ */
+export interface RecordedRequest {
+    replica: number;
+    method: string;
+    path: string;
+    body: any;
+    token?: string;
+}
+
+interface ReplicaState {
+    sealed: boolean;
+    progress: number;
+    provided: Set<string>;
+}
+
+export interface FakeVaultOptions {
+    seal: "awskms" | "shamir";
+    replicas?: number;
+    certificate: TestCertificate;
+    /** Already initialized (with this root token and these base64 keys). */
+    initialized?: { rootToken: string; keysBase64: string[]; threshold: number };
+    /** Start listening only after this many milliseconds (the port is reserved up front). */
+    startAfterMs?: number;
+}
+
+export class FakeVault {
+    readonly requests: RecordedRequest[] = [];
+    readonly addresses: string[] = [];
+    initialized = false;
+    rootToken?: string;
+    keysBase64: string[] = [];
+    threshold = 0;
+    readonly tokens = new Map<string, string[]>();
+    readonly policies = new Map<string, string>();
+    readonly authMounts = new Map<string, string>([["token/", "token"]]);
+    readonly roles = new Map<string, any>();
+    private readonly replicas: ReplicaState[] = [];
+    private readonly servers: https.Server[] = [];
+    private readonly failures: { method: string; path: string; status: number; errors: string[] }[] = [];
+
+    constructor(readonly options: FakeVaultOptions) {
+        if (options.initialized) {
+            this.initialized = true;
+            this.rootToken = options.initialized.rootToken;
+            this.keysBase64 = options.initialized.keysBase64;
+            this.threshold = options.initialized.threshold;
+            this.tokens.set(this.rootToken, ["root"]);
+        }
+    }
+
+    /** Answers the next `method path` with `status` and Vault's error body. */
+    failOnce(method: string, path: string, status: number, errors: string[]): void {
+        this.failures.push({ method, path, status, errors });
+    }
+
+    replicaSealed(i: number): boolean {
+        return this.replicas[i].sealed;
+    }
+
+    /** Simulates a restart: a Shamir replica comes back sealed. */
+    restart(i: number): void {
+        this.replicas[i] = { sealed: this.options.seal === "shamir" || !this.initialized, progress: 0, provided: new Set() };
+    }
+
+    requestsTo(method: string, path: string): RecordedRequest[] {
+        return this.requests.filter((r) => r.method === method && r.path === path);
+    }
+
+    async start(): Promise<this> {
+        const count = this.options.replicas ?? 1;
+        for (let i = 0; i < count; i++) {
+            this.replicas.push({ sealed: this.options.seal === "shamir" || !this.initialized, progress: 0, provided: new Set() });
+            const port = await freePort();
+            this.addresses.push(`https://127.0.0.1:${port}`);
+            const server = https.createServer({ key: this.options.certificate.keyPem, cert: this.options.certificate.certPem }, (req, res) => this.handle(i, req, res));
+            this.servers.push(server);
+            const listen = () => server.listen(port, "127.0.0.1");
+            if (this.options.startAfterMs) setTimeout(listen, this.options.startAfterMs);
+            else await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+        }
+        return this;
+    }
+
+    async stop(): Promise<void> {
+        await Promise.all(this.servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
+    }
+
+    private handle(replica: number, req: import("http").IncomingMessage, res: import("http").ServerResponse): void {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const text = Buffer.concat(chunks).toString();
+            const body = text ? JSON.parse(text) : undefined;
+            const path = (req.url ?? "").split("?")[0];
+            const token = req.headers["x-vault-token"] as string | undefined;
+            this.requests.push({ replica, method: req.method!, path, body, token });
+            const send = (status: number, payload?: unknown) => {
+                res.writeHead(status, { "Content-Type": "application/json" });
+                res.end(payload === undefined ? "" : JSON.stringify(payload));
+            };
+            const failure = this.failures.findIndex((f) => f.method === req.method && f.path === path);
+            if (failure >= 0) {
+                const [f] = this.failures.splice(failure, 1);
+                return send(f.status, { errors: f.errors });
+            }
+            try {
+                const [status, payload] = this.route(replica, req.method!, path, body, token);
+                send(status, payload);
+            } catch (e) {
+                send(500, { errors: [String(e)] });
+            }
+        });
+    }
+
+    private sealStatus(replica: number): Record<string, unknown> {
+        const r = this.replicas[replica];
+        const recovery = this.options.seal !== "shamir";
+        return {
+            type: this.options.seal, initialized: this.initialized, sealed: r.sealed, t: recovery ? 0 : this.threshold,
+            n: recovery ? 0 : this.keysBase64.length, progress: r.progress, nonce: "", version: "2.0.4", build_date: "2026-01-01T00:00:00Z",
+            migration: false, recovery_seal: recovery, storage_type: "dynamodb",
+        };
+    }
+
+    private route(replica: number, method: string, path: string, body: any, token: string | undefined): [number, unknown?] {
+        const r = this.replicas[replica];
+        if (method === "GET" && path === "/v1/sys/init") return [200, { initialized: this.initialized }];
+        if (method === "GET" && path === "/v1/sys/seal-status") return [200, this.sealStatus(replica)];
+        if (method === "GET" && path === "/v1/sys/health") {
+            const status = !this.initialized ? 501 : r.sealed ? 503 : 200;
+            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0 }];
+        }
+        if (method === "PUT" && path === "/v1/sys/init") return this.init(body);
+        if (method === "PUT" && path === "/v1/sys/unseal") {
+            if (!this.initialized) return [400, { errors: ["Vault is not initialized"] }];
+            if (!this.keysBase64.includes(body?.key)) return [400, { errors: ["'key' must be a valid hex or base64 string"] }];
+            r.provided.add(body.key);
+            r.progress = r.provided.size;
+            if (r.progress >= this.threshold) Object.assign(r, { sealed: false, progress: 0, provided: new Set() });
+            return [200, this.sealStatus(replica)];
+        }
+        if (method === "POST" && /^\/v1\/auth\/[^/]+\/login$/.test(path)) {
+            const role = [...this.roles.entries()].find(([, v]) => v.role_id === body?.role_id && v.secret_ids.includes(body?.secret_id));
+            if (!role) return [400, { errors: ["invalid role or secret ID"] }];
+            const client = `hvs.${randomBytes(12).toString("hex")}`;
+            this.tokens.set(client, role[1].token_policies);
+            return [200, { auth: { client_token: client, policies: role[1].token_policies } }];
+        }
+        if (r.sealed) return [503, { errors: ["Vault is sealed"] }];
+        if (!token || !this.tokens.has(token)) return [403, { errors: ["permission denied"] }];
+        let m: RegExpExecArray | null;
+        if (method === "GET" && path === "/v1/auth/token/lookup-self") return [200, { data: { policies: this.tokens.get(token) } }];
+        if (method === "POST" && path === "/v1/auth/token/revoke-self") { this.tokens.delete(token); return [204]; }
+        if (method === "PUT" && (m = /^\/v1\/sys\/policies\/acl\/(.+)$/.exec(path))) { this.policies.set(m[1], body.policy); return [204]; }
+        if (method === "GET" && path === "/v1/sys/auth") {
+            const data = Object.fromEntries([...this.authMounts].map(([p, type]) => [p, { type }]));
+            return [200, { ...data, data }];
+        }
+        if (method === "POST" && (m = /^\/v1\/sys\/auth\/(.+)$/.exec(path))) {
+            if (this.authMounts.has(`${m[1]}/`)) return [400, { errors: [`path is already in use at ${m[1]}/`] }];
+            this.authMounts.set(`${m[1]}/`, body.type);
+            return [204];
+        }
+        if ((m = /^\/v1\/auth\/([^/]+)\/role\/([^/]+)(\/role-id|\/secret-id)?$/.exec(path))) {
+            const key = `${m[1]}/${m[2]}`;
+            if (method === "POST" && !m[3]) {
+                const existing = this.roles.get(key);
+                this.roles.set(key, { ...body, role_id: existing?.role_id ?? `role-${randomBytes(4).toString("hex")}`, secret_ids: existing?.secret_ids ?? [] });
+                return [204];
+            }
+            const role = this.roles.get(key);
+            if (!role) return [404, { errors: [] }];
+            if (method === "GET" && m[3] === "/role-id") return [200, { data: { role_id: role.role_id } }];
+            if (method === "POST" && m[3] === "/secret-id") {
+                const secret = `sid-${randomBytes(8).toString("hex")}`;
+                role.secret_ids.push(secret);
+                return [200, { data: { secret_id: secret, secret_id_accessor: "acc" } }];
+            }
+        }
+        return [404, { errors: [] }];
+    }
+
+    private init(body: any): [number, unknown] {
+        if (this.initialized) return [400, { errors: ["Vault is already initialized"] }];
+        const recovery = this.options.seal !== "shamir";
+        const [shares, threshold, wrong] = recovery
+            ? [body?.recovery_shares, body?.recovery_threshold, ["secret_shares", "secret_threshold"]]
+            : [body?.secret_shares, body?.secret_threshold, ["recovery_shares", "recovery_threshold"]];
+        const misplaced = wrong.filter((k) => body?.[k] !== undefined);
+        if (misplaced.length > 0) return [400, { errors: [`parameters ${misplaced.join(",")} not applicable to seal type ${this.options.seal}`] }];
+        if (!shares || !threshold || threshold > shares) return [400, { errors: ["invalid share count or threshold"] }];
+        const raw = Array.from({ length: shares }, () => randomBytes(33));
+        this.initialized = true;
+        this.threshold = threshold;
+        this.rootToken = `hvs.${randomBytes(12).toString("hex")}`;
+        this.tokens.set(this.rootToken, ["root"]);
+        this.keysBase64 = raw.map((k) => k.toString("base64"));
+        const pgp = (recovery ? body.recovery_pgp_keys : body.pgp_keys) as string[] | undefined;
+        const keys = pgp ? raw.map((k, i) => `pgp(${pgp[i].slice(0, 4)}):${k.toString("hex")}`) : raw.map((k) => k.toString("hex"));
+        const keysB64 = pgp ? keys.map((k) => Buffer.from(k).toString("base64")) : this.keysBase64;
+        if (recovery) {
+            this.replicas.forEach((r) => (r.sealed = false));
+            return [200, { keys: [], keys_base64: [], recovery_keys: keys, recovery_keys_base64: keysB64, root_token: this.rootToken }];
+        }
+        return [200, { keys, keys_base64: keysB64, root_token: this.rootToken }];
+    }
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.unref();
+        s.on("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+            const port = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
