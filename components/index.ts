@@ -18,3 +18,13 @@ export { irsaTrustPolicy, vaultServerPolicy, kmsKeyPolicy, DYNAMODB_ACTIONS, KMS
 export type { PolicyDocument, PolicyStatement } from "./aws/policies";
 export { InputError } from "./validation";
 export type { Problem } from "./validation";
+export { VaultConfig } from "./config/vaultConfig";
+export type { ConfigSettings } from "./config/settings";
+export { VaultAppAccess, injectorAnnotations, csiParameters, appPolicyRules } from "./config/appAccess";
+export type { VaultAppAccessArgs, AppSecretArgs } from "./config/appAccess";
+export { initializeVault } from "./bootstrap/initializeVault";
+export type { InitializeVaultOptions, InitResult } from "./bootstrap/initializeVault";
+export { SecretsManagerCustody, KubernetesSecretCustody, StateCustody } from "./bootstrap/custody";
+export type { Custody, InitRecord, AdminRecord } from "./bootstrap/custody";
+export { ADMIN_POLICY_HCL } from "./bootstrap/adminIdentity";
+export { openTunnel } from "./bootstrap/tunnel";

@@ -102,3 +102,14 @@ export function isQuantity(value: unknown): value is string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value);
 }
+
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds in a Vault duration ("3600", "20m", "1h30m", "7d"); the Vault provider takes TTLs as numbers. */
+export function durationSeconds(value: string): number {
+    if (!isDuration(value)) throw new Error(`not a duration: ${value}`);
+    if (/^\d+$/.test(value)) return Number(value);
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) total += Number(amount) * UNIT_SECONDS[unit];
+    return Math.round(total);
+}

@@ -86,7 +86,8 @@ export interface ClusterSettings {
     server: PodSettings & { extraEnv: Record<string, string>; logLevel?: string };
     chart: { version: string; repository: string; values: Record<string, unknown>; allowOverrides: string[]; timeoutSeconds: number };
     bootstrap: BootstrapSettings;
-    config?: ConfigSettings;
+    /** Post-init configuration; the audit device default is applied here. */
+    config: ConfigSettings;
 }
 
 const KNOWN_TOP_LEVEL = new Set<string>([
@@ -140,7 +141,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     const bootstrap = resolveBootstrapSettings(p, args.bootstrap, {
         componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled,
     });
-    const config = args.config === undefined ? undefined : resolveConfigSettings(p, args.config, "config.");
+    const config = resolveConfig(p, args, auditStorage.enabled);
 
     const settings: ClusterSettings = {
         name, namespace, createNamespace: args.createNamespace ?? true, releaseName, names,
@@ -307,6 +308,22 @@ function resolveTls(p: Problems, args: VaultClusterArgs, names: ClusterNames, in
         caCertPem: t.caCertPem,
         names: serverCertificateNames(names, { ingressHost, dnsNames: t.extraDnsNames, ipAddresses: t.extraIpAddresses }),
     };
+}
+
+export const DEFAULT_AUDIT_FILE = `${AUDIT_MOUNT_PATH}/vault_audit.log`;
+
+/** The cluster's post-init configuration: audit on by default, writing to the audit volume. */
+function resolveConfig(p: Problems, args: VaultClusterArgs, auditVolume: boolean): ConfigSettings {
+    const config = resolveConfigSettings(p, args.config ?? {}, "config.");
+    config.auditDevices ??= auditVolume ? [{ type: "file", path: "file", options: { file_path: DEFAULT_AUDIT_FILE } }] : [];
+    config.auditDevices.forEach((d, i) => {
+        const file = d.options?.file_path;
+        if (d.type === "file" && !auditVolume && file?.startsWith(`${AUDIT_MOUNT_PATH}/`)) {
+            p.add(`config.auditDevices[${i}].options.file_path`, file, "is on the audit volume, but auditStorage is disabled: the log would vanish with the pod",
+                "enable auditStorage, or log to \"stdout\"");
+        }
+    });
+    return config;
 }
 
 function resolveAuditStorage(p: Problems, a: AuditStorageArgs | undefined): ClusterSettings["auditStorage"] {

@@ -5,6 +5,7 @@ import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
 import { checkValueOverrides, createVaultRelease } from "../chart/release";
 import { createBootstrap } from "../bootstrap/bootstrap";
+import { resolvedConfigArgs, VaultConfig } from "../config/vaultConfig";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import type { Provider } from "@pulumi/vault/provider";
 import { TYPE_PREFIX } from "../typeTokens";
@@ -38,6 +39,8 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly provider: Provider;
     /** The init step (automated `vault operator init` with custody). */
     readonly init: VaultInit;
+    /** Post-init configuration (audit devices, mounts, auth, policies) applied through `provider`. */
+    readonly config: VaultConfig;
     /** The validated settings the cluster was built from (plain data, for tooling and tests). */
     readonly settings: ClusterSettings;
 
@@ -79,6 +82,10 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.init = bootstrap.init;
         this.provider = bootstrap.provider;
         this.rootToken = pulumi.secret(bootstrap.rootToken);
+
+        this.config = new VaultConfig(`${name}-config`, resolvedConfigArgs(settings.config), {
+            parent: this, provider: bootstrap.provider, deletedWith: release,
+        });
 
         this.registerOutputs({
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,

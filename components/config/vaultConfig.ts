@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Audit } from "@pulumi/vault/audit";
+import { AuthBackend } from "@pulumi/vault/authBackend";
+import { Mount } from "@pulumi/vault/mount";
+import { Policy } from "@pulumi/vault/policy";
+import { SecretBackendV2 } from "@pulumi/vault/kv/secretBackendV2";
+import { SecretBackendKey } from "@pulumi/vault/transit/secretBackendKey";
+import { SecretBackend as AwsSecretBackend } from "@pulumi/vault/aws/secretBackend";
+import { SecretBackendRole as AwsSecretBackendRole } from "@pulumi/vault/aws/secretBackendRole";
+import { AuthBackendConfig as KubernetesAuthBackendConfig } from "@pulumi/vault/kubernetes/authBackendConfig";
+import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
+import { AuthBackend as JwtAuthBackend } from "@pulumi/vault/jwt/authBackend";
+import { AuthBackendRole as JwtAuthBackendRole } from "@pulumi/vault/jwt/authBackendRole";
+import { AuthBackendRole as AppRoleAuthBackendRole } from "@pulumi/vault/approle/authBackendRole";
+import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
+import { Problems, durationSeconds } from "../validation";
+import { TYPE_PREFIX } from "../typeTokens";
+import type { VaultConfigArgs } from "./args";
+import { ConfigSettings, resolveConfigSettings } from "./settings";
+
+const RESOLVED = Symbol("vault-cluster resolved config settings");
+
+/** Args carrying settings that were already validated (by VaultCluster), so they are not resolved twice. */
+export function resolvedConfigArgs(settings: ConfigSettings): VaultConfigArgs {
+    return { [RESOLVED]: settings } as VaultConfigArgs;
+}
+
+function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
+    const p = new Problems();
+    const settings = resolveConfigSettings(p, args);
+    p.throwIfAny(`VaultConfig "${name}"`);
+    return settings;
+}
+
+/** TTL strings become the seconds the Vault provider expects. */
+const seconds = (d: string | undefined): number | undefined => (d === undefined ? undefined : durationSeconds(d));
+
+/**
+ * Post-init configuration of a Vault, as code: audit devices, secrets engines, policies, and Kubernetes, JWT and
+ * AppRole auth with their roles. Works against any Vault through the given `vault.Provider`. Resource names derive
+ * from mount paths and role names, so reordering a list replaces nothing.
+ */
+export class VaultConfig extends pulumi.ComponentResource {
+    /** AppRole role IDs by `<mount>/<role>`. */
+    readonly appRoleIds: Record<string, pulumi.Output<string>>;
+    /** AppRole secret IDs (secret) by `<mount>/<role>`, for roles with `createSecretId`. */
+    readonly appRoleSecretIds: Record<string, pulumi.Output<string>>;
+    /** Names of the policies written. */
+    readonly policyNames: string[];
+    readonly settings: ConfigSettings;
+
+    constructor(name: string, args: VaultConfigArgs, opts?: pulumi.ComponentResourceOptions) {
+        // A composing cluster has validated already (before registering anything) and hands its settings over.
+        const settings = (args as { [RESOLVED]?: ConfigSettings })[RESOLVED] ?? validateConfig(name, args ?? {});
+        super(`${TYPE_PREFIX}:index:VaultConfig`, name, {}, opts);
+        this.settings = settings;
+        this.appRoleIds = {};
+        this.appRoleSecretIds = {};
+        this.policyNames = settings.policies.map((x) => x.name);
+        // deletedWith is not inherited: when the cluster goes, nothing here needs deleting one by one.
+        const child: pulumi.CustomResourceOptions = { parent: this, deletedWith: opts?.deletedWith };
+
+        for (const d of settings.auditDevices ?? []) {
+            new Audit(`${name}-audit-${d.path}`, { type: d.type, path: d.path, options: d.options ?? {}, description: d.description }, child);
+        }
+
+        for (const m of settings.kvMounts) {
+            const mount = new Mount(`${name}-kv-${m.path}`, { path: m.path, type: "kv", options: { version: String(m.version) }, description: m.description }, child);
+            if (m.version === 2 && (m.maxVersions !== undefined || m.casRequired !== undefined || m.deleteVersionAfter !== undefined)) {
+                new SecretBackendV2(`${name}-kv-config-${m.path}`, {
+                    mount: mount.path, maxVersions: m.maxVersions, casRequired: m.casRequired, deleteVersionAfter: seconds(m.deleteVersionAfter),
+                }, child);
+            }
+        }
+
+        for (const t of settings.transit) {
+            const mount = new Mount(`${name}-transit-${t.path}`, { path: t.path, type: "transit", description: "Encryption as a service" }, child);
+            for (const [key, k] of Object.entries(t.keys ?? {})) {
+                new SecretBackendKey(`${name}-transit-key-${t.path}/${key}`, {
+                    backend: mount.path, name: key, type: k.type, exportable: k.exportable, deletionAllowed: k.deletionAllowed, autoRotatePeriod: seconds(k.autoRotatePeriod),
+                }, child);
+            }
+        }
+
+        for (const a of settings.aws) {
+            const engine = new AwsSecretBackend(`${name}-aws-${a.path}`, {
+                path: a.path, region: a.region, accessKey: a.accessKey, secretKey: a.secretKey === undefined ? undefined : pulumi.secret(a.secretKey),
+                defaultLeaseTtlSeconds: seconds(a.defaultLeaseTtl), maxLeaseTtlSeconds: seconds(a.maxLeaseTtl),
+                description: "Dynamic AWS credentials",
+            }, child);
+            for (const [role, r] of Object.entries(a.roles)) {
+                new AwsSecretBackendRole(`${name}-aws-role-${a.path}/${role}`, {
+                    backend: engine.path as pulumi.Output<string>, name: role, credentialType: r.credentialType,
+                    policyDocument: typeof r.policyDocument === "object" ? JSON.stringify(r.policyDocument) : r.policyDocument,
+                    policyArns: r.policyArns, roleArns: r.roleArns, defaultStsTtl: seconds(r.defaultStsTtl), maxStsTtl: seconds(r.maxStsTtl),
+                }, child);
+            }
+        }
+
+        for (const policy of settings.policies) {
+            new Policy(`${name}-policy-${policy.name}`, { name: policy.name, policy: policy.hcl }, child);
+        }
+
+        for (const k of settings.kubernetesAuth) {
+            const backend = new AuthBackend(`${name}-auth-${k.path}`, { type: "kubernetes", path: k.path, description: k.description }, child);
+            new KubernetesAuthBackendConfig(`${name}-auth-config-${k.path}`, {
+                backend: backend.path,
+                kubernetesHost: k.host,
+                kubernetesCaCert: k.caCertPem,
+                tokenReviewerJwt: k.tokenReviewerJwt === undefined ? undefined : pulumi.secret(k.tokenReviewerJwt),
+                issuer: k.issuer,
+                disableLocalCaJwt: k.disableLocalCaJwt,
+            }, child);
+            for (const r of k.roles) {
+                new KubernetesAuthBackendRole(`${name}-role-${k.path}/${r.name}`, {
+                    backend: backend.path, roleName: r.name,
+                    boundServiceAccountNames: r.serviceAccountNames, boundServiceAccountNamespaces: r.namespaces,
+                    tokenPolicies: r.policies, tokenTtl: seconds(r.ttl), tokenMaxTtl: seconds(r.maxTtl), audience: r.audience,
+                }, child);
+            }
+        }
+
+        for (const j of settings.jwtAuth) {
+            const backend = new JwtAuthBackend(`${name}-auth-${j.path}`, {
+                type: "jwt", path: j.path, description: j.description, boundIssuer: j.boundIssuer,
+                jwksUrl: j.jwksUrl, jwksCaPem: j.jwksUrl ? j.caCertPem : undefined,
+                oidcDiscoveryUrl: j.oidcDiscoveryUrl, oidcDiscoveryCaPem: j.oidcDiscoveryUrl ? j.caCertPem : undefined,
+            }, child);
+            for (const r of j.roles) {
+                new JwtAuthBackendRole(`${name}-role-${j.path}/${r.name}`, {
+                    backend: backend.path as pulumi.Output<string>, roleName: r.name, roleType: "jwt",
+                    boundAudiences: r.boundAudiences, userClaim: r.userClaim,
+                    // The provider takes claim lists comma-separated.
+                    boundClaims: r.boundClaims === undefined ? undefined : Object.fromEntries(Object.entries(r.boundClaims).map(([c, v]) => [c, [v].flat().join(",")])),
+                    boundClaimsType: r.boundClaimsType,
+                    tokenPolicies: r.policies, tokenTtl: seconds(r.ttl), tokenMaxTtl: seconds(r.maxTtl),
+                }, child);
+            }
+        }
+
+        for (const a of settings.appRoleAuth) {
+            const backend = new AuthBackend(`${name}-auth-${a.path}`, { type: "approle", path: a.path, description: a.description }, child);
+            for (const r of a.roles) {
+                const key = `${a.path}/${r.name}`;
+                const role = new AppRoleAuthBackendRole(`${name}-role-${key}`, {
+                    backend: backend.path, roleName: r.name, tokenPolicies: r.policies,
+                    tokenTtl: seconds(r.tokenTtl), tokenMaxTtl: seconds(r.tokenMaxTtl), secretIdTtl: seconds(r.secretIdTtl),
+                    secretIdNumUses: r.secretIdNumUses, secretIdBoundCidrs: r.secretIdBoundCidrs, tokenBoundCidrs: r.tokenBoundCidrs,
+                }, child);
+                this.appRoleIds[key] = role.roleId;
+                if (r.createSecretId) {
+                    const secretId = new AuthBackendRoleSecretId(`${name}-secret-id-${key}`, { backend: backend.path, roleName: role.roleName }, child);
+                    this.appRoleSecretIds[key] = pulumi.secret(secretId.secretId);
+                }
+            }
+        }
+
+        this.registerOutputs({ appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, policyNames: this.policyNames });
+    }
+}
