@@ -23,11 +23,11 @@ export class InputError extends Error {
     }
 }
 
-/** Marks a value that must never be printed in an error message. */
+/** Marks a value that is not printed in an error message (it may be secret, or too large to be useful). */
 export const REDACTED = Symbol("redacted");
 
 function describeValue(value: unknown): string {
-    if (value === REDACTED) return "<secret>";
+    if (value === REDACTED) return "<not shown>";
     if (value === undefined) return "(not set)";
     if (pulumi.Output.isInstance(value)) return "<output>";
     const text = JSON.stringify(value);
@@ -112,4 +112,30 @@ export function durationSeconds(value: string): number {
     let total = 0;
     for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) total += Number(amount) * UNIT_SECONDS[unit];
     return Math.round(total);
+}
+
+/**
+ * The keys an argument object may have: `true` is any value, an object lists the keys of a nested object,
+ * `{ "*": shape }` is a map with free keys, `[shape]` a list.
+ */
+export type Shape = true | { [key: string]: Shape } | [Shape];
+
+/** Reports every key that the shape does not know, with the keys it expected: typos fail instead of being ignored. */
+export function checkShape(p: Problems, value: unknown, shape: Shape, path: string): void {
+    if (shape === true || value === undefined || value === null || pulumi.Output.isInstance(value)) return;
+    if (Array.isArray(shape)) {
+        if (Array.isArray(value)) value.forEach((v, i) => checkShape(p, v, shape[0], `${path}[${i}]`));
+        return;
+    }
+    if (!isPlainObject(value)) return;
+    const free = shape["*"];
+    for (const [key, v] of Object.entries(value)) {
+        const field = path ? `${path}.${key}` : key;
+        const inner = free ?? shape[key];
+        if (inner === undefined) {
+            p.add(field, REDACTED, "is not a known argument", `use one of: ${Object.keys(shape).join(", ")}`);
+        } else {
+            checkShape(p, v, inner, field);
+        }
+    }
 }

@@ -1,11 +1,38 @@
+/**
+ * The Pulumi program behind `pulumi up -s <env>`: one VaultCluster per stack, configured by the structured
+ * `vault-cluster:environment` object of stacks/Pulumi.<env>.yaml (see Pulumi.yaml for the keys).
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { VaultCluster } from "../components";
-import type { VaultClusterArgs } from "../components";
+import { InputError, VaultCluster } from "../components";
+import { clusterUsesAws } from "../components/cluster/settings";
+import { ENVIRONMENT_KEY, parseEnvironment } from "./environment";
+import { eksAccess, kubeconfigAccess } from "./kubernetes";
 
-// First version: the cluster's arguments straight from the stack's `vault` config object.
-const config = new pulumi.Config();
-const vault = new VaultCluster(pulumi.getStack(), config.requireObject<VaultClusterArgs>("vault"));
+const environment = parseEnvironment(new pulumi.Config().getObject(ENVIRONMENT_KEY));
+const access = environment.kubernetes.kind === "eks" ? eksAccess(environment.kubernetes) : kubeconfigAccess(environment.kubernetes);
+const args = environment.cluster;
+
+let vault: VaultCluster;
+try {
+    vault = new VaultCluster(pulumi.getStack(), {
+        ...args,
+        irsa: args.irsa ?? (clusterUsesAws(args) ? access.irsa : undefined),
+        bootstrap: { ...args.bootstrap, kubeconfig: args.bootstrap?.kubeconfig ?? access.kubeconfig, kubeContext: args.bootstrap?.kubeContext ?? access.kubeContext },
+    }, { providers: { kubernetes: access.provider } });
+} catch (e) {
+    // Name the fields as they appear in the stack file.
+    if (e instanceof InputError) throw new InputError("stack configuration", e.problems.map((p) => ({ ...p, field: `${ENVIRONMENT_KEY}.cluster.${p.field}` })));
+    throw e;
+}
 
 export const namespace = vault.namespace;
+export const releaseName = vault.releaseName;
 export const address = vault.address;
+export const externalAddress = vault.externalAddress;
 export const caCertPem = vault.caCertPem;
+export const tableName = vault.tableName;
+export const kmsKeyArn = vault.kmsKeyArn;
+export const roleArn = vault.roleArn;
+export const serviceAccountName = vault.serviceAccountName;
+export const custody = vault.init.custodyDescription;
+export const appRoleIds = vault.config.appRoleIds;

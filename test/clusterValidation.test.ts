@@ -79,7 +79,7 @@ describe("VaultCluster refuses bad input before registering anything", () => {
     });
 
     it("irsa on a cluster that uses no AWS", async () => {
-        assertProblem(await refused({ ...LOCAL, irsa: IRSA }), "irsa", "<secret>", /remove irsa/);
+        assertProblem(await refused({ ...LOCAL, irsa: IRSA }), "irsa", "<not shown>", /remove irsa/);
     });
 
     it("a cluster without AWS and without a deliberate custody choice", async () => {

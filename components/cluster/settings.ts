@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_SHAPE } from "../argShapes";
 import {
-    Problems, REDACTED, isCidr, isDnsLabel, isDnsName, isIpAddress, isPlainObject, isPositiveInteger, isQuantity,
+    Problems, REDACTED, checkShape, isCidr, isDnsLabel, isDnsName, isIpAddress, isPlainObject, isPositiveInteger, isQuantity,
 } from "../validation";
 import { resolveBootstrapSettings, BootstrapSettings } from "../bootstrap/settings";
 import { resolveConfigSettings, ConfigSettings } from "../config/settings";
@@ -90,10 +91,10 @@ export interface ClusterSettings {
     config: ConfigSettings;
 }
 
-const KNOWN_TOP_LEVEL = new Set<string>([
-    "namespace", "createNamespace", "releaseName", "replicas", "storage", "seal", "irsa", "region", "vpcEndpoints", "tags",
-    "tls", "ingress", "ui", "injector", "csi", "auditStorage", "server", "chart", "bootstrap", "config",
-]);
+/** Whether the cluster needs AWS: DynamoDB storage or the awskms seal (both are the defaults). */
+export function clusterUsesAws(args: Pick<VaultClusterArgs, "storage" | "seal">): boolean {
+    return (args.storage?.type ?? "dynamodb") === "dynamodb" || (args.seal?.type ?? "awskms") === "awskms";
+}
 
 /**
  * Validates the arguments of a VaultCluster and applies every default. Throws one InputError listing all problems
@@ -101,10 +102,7 @@ const KNOWN_TOP_LEVEL = new Set<string>([
  */
 export function resolveClusterSettings(name: string, args: VaultClusterArgs): ClusterSettings {
     const p = new Problems();
-    for (const key of Object.keys(args ?? {})) {
-        p.check(KNOWN_TOP_LEVEL.has(key), key, REDACTED, "is not a VaultCluster argument",
-            `remove it or use one of: ${[...KNOWN_TOP_LEVEL].join(", ")}`);
-    }
+    checkShape(p, args, CLUSTER_SHAPE, "");
 
     const namespace = args.namespace ?? "vault";
     p.check(isDnsLabel(namespace), "namespace", namespace, "is not a DNS-1123 label",
@@ -123,7 +121,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
             `set replicas to ${replicas - 1} or ${replicas + 1}`);
     }
     const seal = resolveSeal(p, args);
-    const usesAws = storage.type === "dynamodb" || seal.type === "awskms";
+    const usesAws = clusterUsesAws(args);
     const aws = usesAws ? resolveAws(p, name, args, seal) : undefined;
     if (!usesAws) {
         for (const field of ["irsa", "vpcEndpoints"] as const) {

@@ -1,4 +1,5 @@
-import { Problems, REDACTED, isCidr, isDuration, isPositiveInteger } from "../validation";
+import { Problems, REDACTED, checkShape, isCidr, isDuration, isPositiveInteger } from "../validation";
+import { CONFIG_SHAPE } from "../argShapes";
 import type {
     AppRoleRoleArgs, AuditDeviceArgs, AwsEngineArgs, JwtAuthRoleArgs, KubernetesAuthRoleArgs, KvMountArgs, PolicyRule,
     TransitEngineArgs, VaultConfigArgs, KubernetesAuthArgs, JwtAuthArgs, AppRoleAuthArgs,
@@ -50,16 +51,14 @@ export interface ConfigSettings {
 
 const MOUNT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const NAME = /^[A-Za-z0-9_.-]+$/;
-const KNOWN_KEYS = new Set(["auditDevices", "kvMounts", "secretsEngines", "policies", "existingPolicies", "kubernetesAuth", "jwtAuth", "appRoleAuth"]);
 
 /**
  * Validates VaultConfigArgs: mount paths (shape and duplicates), policy capabilities, TTLs, policy references,
  * JWT audiences and bound claims. `prefix` is prepended to field names ("config." when composed by a cluster).
  */
 export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix = ""): ConfigSettings {
-    for (const key of Object.keys(args ?? {})) {
-        p.check(KNOWN_KEYS.has(key), `${prefix}${key}`, REDACTED, "is not a VaultConfig argument", `use one of: ${[...KNOWN_KEYS].join(", ")}`);
-    }
+    // Composed by a cluster, the cluster's own shape check has covered the config already.
+    if (prefix === "") checkShape(p, args, CONFIG_SHAPE, "");
     const secretMounts = new MountRegistry(p, "secrets engine");
     const authMounts = new MountRegistry(p, "auth method");
 
