@@ -277,6 +277,10 @@ describe("VaultCluster options", () => {
         assert.deepEqual(kms.subnetIds, ["subnet-a", "subnet-b"]);
         assert.deepEqual(kms.securityGroupIds, ["sg-1"]);
         assert.deepEqual(endpoints.find((e) => e.vpcEndpointType === "Gateway")!.routeTableIds, ["rtb-1"]);
+        // The Helm install does not wait for the endpoints (minutes for an interface endpoint); the init step does.
+        const urns = d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.urn);
+        assert.ok(!urns.some((u) => d.recorder.one(RELEASE).dependencies.includes(u)));
+        assert.ok(urns.every((u) => d.recorder.one("pulumi-nodejs:dynamic:Resource").dependencies.includes(u)));
     });
 
     it("exposes an ingress with cert-manager, adds the host to the certificate and reports the external address", async () => {

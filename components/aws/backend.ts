@@ -21,6 +21,10 @@ export class AwsBackend extends pulumi.ComponentResource {
     readonly tableArn?: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
+    /** The role's permissions: the server pods need them before they can reach storage and seal. */
+    readonly serverPermissions: RolePolicy;
+    /** VPC endpoints; the init step (not the Helm install) needs them when nodes reach AWS privately. */
+    readonly endpoints: VpcEndpoint[] = [];
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
     readonly custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
 
@@ -81,7 +85,7 @@ export class AwsBackend extends pulumi.ComponentResource {
             permissionsBoundary: aws.irsa.permissionsBoundary,
             tags: aws.tags,
         }, parent);
-        new RolePolicy(`${name}-vault-server`, {
+        this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
             role: role.name,
             policy: pulumi.all([this.tableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
                 tableArn: t,
@@ -92,15 +96,15 @@ export class AwsBackend extends pulumi.ComponentResource {
         const endpoints = aws.vpcEndpoints;
         if (endpoints) {
             if (storage.type === "dynamodb") {
-                new VpcEndpoint(`${name}-dynamodb`, {
+                this.endpoints.push(new VpcEndpoint(`${name}-dynamodb`, {
                     ...common,
                     vpcId: endpoints.vpcId,
                     serviceName: pulumi.interpolate`com.amazonaws.${region}.dynamodb`,
                     vpcEndpointType: "Gateway",
                     routeTableIds: endpoints.routeTableIds,
-                }, parent);
+                }, parent));
             }
-            new VpcEndpoint(`${name}-kms`, {
+            this.endpoints.push(new VpcEndpoint(`${name}-kms`, {
                 ...common,
                 vpcId: endpoints.vpcId,
                 serviceName: pulumi.interpolate`com.amazonaws.${region}.kms`,
@@ -108,7 +112,7 @@ export class AwsBackend extends pulumi.ComponentResource {
                 privateDnsEnabled: true,
                 subnetIds: endpoints.subnetIds,
                 securityGroupIds: endpoints.securityGroupIds,
-            }, parent);
+            }, parent));
         }
 
         const custody = settings.bootstrap.custody;

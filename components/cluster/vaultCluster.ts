@@ -61,9 +61,11 @@ export class VaultCluster extends pulumi.ComponentResource {
         const aws = settings.aws ? new AwsBackend(name, settings, parent) : undefined;
         const tls = settings.tls.enabled ? new ServerTls(name, settings, inNamespace) : undefined;
 
+        // Only what the pods need up front: the namespace, the TLS secret and the role's permissions. Table, key and
+        // role reach the release through its values; VPC endpoints are for the init step and are created meanwhile.
         const release = createVaultRelease(name, settings, {
             region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
-        }, { ...parent, dependsOn: [...(namespace ? [namespace] : []), ...(aws ? [aws] : []), ...(tls ? [tls] : [])] });
+        }, { ...parent, dependsOn: ([namespace, aws?.serverPermissions, tls?.secret] as (pulumi.Resource | undefined)[]).filter((r): r is pulumi.Resource => r !== undefined) });
 
         const scheme = settings.tls.enabled ? "https" : "http";
         this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
@@ -77,7 +79,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.serviceAccountName = release.status.apply(() => settings.names.serviceAccount);
 
         const bootstrap = createBootstrap(name, settings, {
-            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns,
+            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns, endpoints: aws?.endpoints ?? [],
         }, this);
         this.init = bootstrap.init;
         this.provider = bootstrap.provider;

@@ -20,6 +20,8 @@ export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" }
 export class ServerTls extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
     readonly secretName: string;
+    /** The Secret the server pods mount (absent with an existing secret). */
+    readonly secret?: Secret;
 
     constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:ServerTls`, name, {}, opts);
@@ -64,7 +66,7 @@ export class ServerTls extends pulumi.ComponentResource {
         }, parent);
 
         this.caCertPem = pulumi.output(ca.certPem);
-        new Secret(`${name}-server-tls`, {
+        this.secret = new Secret(`${name}-server-tls`, {
             metadata: { name: tls.secretName, namespace: settings.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
             type: "Opaque",
             stringData: {
