@@ -7,7 +7,7 @@ import { join } from "path";
 import type { ClusterSettings } from "../cluster/settings";
 import { VAULT_PORT } from "../cluster/names";
 import type { CustodySpec } from "./custody";
-import { activeServerPod, openTunnel, TunnelOptions } from "./tunnel";
+import { activeServerPod, openTunnel, preferredPort, TunnelOptions } from "./tunnel";
 import { VaultInit } from "./vaultInit";
 
 /** How the machine running `pulumi up` reaches Vault in this run. */
@@ -46,18 +46,21 @@ export function vaultAccess(s: ClusterSettings, clusterCaCertPem: pulumi.Output<
     const b = s.bootstrap;
     const scheme = s.tls.enabled ? "https" : "http";
     const kube = pulumi.output(b.kubeconfig);
-    const tunnel = (pod: (kubeconfig?: string) => TunnelOptions["pod"]) => kube.apply(async (kubeconfig) => {
-        const t = await openTunnel({ namespace: s.namespace, pod: pod(kubeconfig), remotePort: VAULT_PORT, kubeconfig, context: b.kubeContext });
+    const tunnel = (key: string, pod: (kubeconfig?: string) => TunnelOptions["pod"]) => kube.apply(async (kubeconfig) => {
+        const t = await openTunnel({
+            namespace: s.namespace, pod: pod(kubeconfig), remotePort: VAULT_PORT, kubeconfig, context: b.kubeContext,
+            localPort: preferredPort(`${s.namespace}/${key}`),
+        });
         return `${scheme}://${t.hostPort}`;
     });
-    const replicaAddresses = s.seal.type === "shamir" ? pulumi.all(s.names.pods.map((pod) => tunnel(() => pod))) : pulumi.output([] as string[]);
+    const replicaAddresses = s.seal.type === "shamir" ? pulumi.all(s.names.pods.map((pod) => tunnel(pod, () => pod))) : pulumi.output([] as string[]);
 
     if (b.address !== undefined) {
         const viaIngressCertificate = s.ingress?.tlsSecretName !== undefined && String(b.address).includes(`//${s.ingress.host}`);
         const caCertPem = b.addressCaCertPem !== undefined ? pulumi.output(b.addressCaCertPem) : viaIngressCertificate ? undefined : clusterCaCertPem;
         return { apiAddress: pulumi.output(b.address).apply((a) => a.replace(/\/+$/, "")), replicaAddresses, caCertPem };
     }
-    const apiAddress = tunnel((kubeconfig) => activeServerPod({
+    const apiAddress = tunnel(s.names.activeService, (kubeconfig) => activeServerPod({
         namespace: s.namespace, releaseName: s.releaseName, fallback: s.names.pods[0], kubeconfig, context: b.kubeContext,
     }));
     return { apiAddress, replicaAddresses, caCertPem: s.tls.enabled ? clusterCaCertPem : undefined };

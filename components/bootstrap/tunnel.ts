@@ -21,8 +21,29 @@ export interface TunnelOptions {
     remotePort: number;
     kubeconfig?: string;
     context?: string;
-    /** Local port; default an ephemeral one. */
+    /** Preferred local port; an ephemeral one when it is taken (or not given). */
     localPort?: number;
+}
+
+/**
+ * A stable local port for a tunnel (20000-39999, from a hash of its key): the Vault provider's address then stays
+ * the same from run to run, so previews show no provider change and `kubectl port-forward` can stand in for it.
+ */
+export function preferredPort(key: string): number {
+    let h = 0;
+    for (const c of key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    return 20000 + (h % 20000);
+}
+
+function listen(server: net.Server, port: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+        const onError = (e: Error) => reject(e);
+        server.once("error", onError);
+        server.listen(port, "127.0.0.1", () => {
+            server.off("error", onError);
+            resolve();
+        });
+    });
 }
 
 /**
@@ -47,10 +68,12 @@ export async function openTunnel(o: TunnelOptions): Promise<Tunnel> {
         })().catch((e) => socket.destroy(e instanceof Error ? e : new Error(String(e))));
     });
     server.unref();
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(o.localPort ?? 0, "127.0.0.1", () => resolve());
-    });
+    try {
+        await listen(server, o.localPort ?? 0);
+    } catch (e) {
+        if ((e as { code?: string }).code !== "EADDRINUSE" || !o.localPort) throw e;
+        await listen(server, 0);
+    }
     const port = (server.address() as net.AddressInfo).port;
     return {
         hostPort: `127.0.0.1:${port}`,
