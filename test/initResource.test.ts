@@ -31,7 +31,7 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(secret.inputs.name, "prod/vault-init");
         assert.equal(secret.inputs.kmsKeyId, "arn:aws:kms:eu-west-1:123456789012:key/prod-vault-0000");
         assert.equal(secret.protect, true);
-        assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "rootToken", "stateRecords"]);
+        assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "custody", "rootToken", "stateRecords"]);
         assert.equal(await isSecretOutput(d.cluster.rootToken), true);
         assert.equal(await valueOf(d.cluster.rootToken), "hvs.mock-root-token-prod-init");
     });

@@ -4,8 +4,8 @@ import type { VaultInitInputs } from "./initRuntime";
 
 export type VaultInitArgs = { [K in keyof VaultInitInputs]: pulumi.Input<VaultInitInputs[K]> };
 
-/** Outputs holding secrets: never shown in plain text in state or previews. */
-export const INIT_SECRET_OUTPUTS = ["rootToken", "admin", "stateRecords"];
+/** Outputs holding secrets (custody may carry a kubeconfig): never shown in plain text in state or previews. */
+export const INIT_SECRET_OUTPUTS = ["rootToken", "admin", "stateRecords", "custody"];
 
 /**
  * `vault operator init`, automated and idempotent: creation initializes Vault (or adopts an initialized one from
