@@ -243,6 +243,13 @@ describe("VaultConfig refuses bad input before registering anything", () => {
         assert.match(e.message, /policies\.p\[0\]\.capabilities = "write": is not a Vault capability\. Fix: use one of: create, read, update, patch, delete, list, sudo, deny, subscribe, recover/);
     });
 
+    it("another cluster without its CA, or with a CA that is not PEM", async () => {
+        const e = await refused({ policies: p, kubernetesAuth: [{ path: "other", host: "https://k8s.example.com", roles: {} }] });
+        assert.match(e.message, /kubernetesAuth\[0\]\.caCertPem = \(not set\): is required for another cluster's API server/);
+        const e2 = await refused({ policies: p, kubernetesAuth: [{ path: "other", host: "https://k8s.example.com", caCertPem: "LS0tLS1CRUdJTi...", roles: {} }] });
+        assert.match(e2.message, /kubernetesAuth\[0\]\.caCertPem = "LS0tLS1CRUdJTi\.\.\.": is not a PEM certificate\. Fix: paste the CA certificate/);
+    });
+
     it("a malformed TTL", async () => {
         const e = await refused({ policies: p, kubernetesAuth: [{ roles: { r: { ...role, ttl: "24 hours" } } }] });
         assert.match(e.message, /kubernetesAuth\[0\]\.roles\.r\.ttl = "24 hours": is not a Vault duration\. Fix: use seconds/);

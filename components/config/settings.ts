@@ -156,6 +156,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
             p.check(k.caCertPem !== undefined, `${f}.caCertPem`, undefined, "is required for another cluster's API server",
                 "pass that cluster's CA certificate (PEM), e.g. from `aws eks describe-cluster` certificateAuthority");
         }
+        checkPem(p, `${f}.caCertPem`, k.caCertPem);
         const roles = namedEntries(p, `${f}.roles`, k.roles).map((r) => {
             const rf = `${f}.roles.${r.name}`;
             p.check(Array.isArray(r.serviceAccountNames) && r.serviceAccountNames.length > 0, `${rf}.serviceAccountNames`, r.serviceAccountNames,
@@ -177,6 +178,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         authMounts.add(`${f}.path`, path);
         p.check((j.jwksUrl === undefined) !== (j.oidcDiscoveryUrl === undefined), `${f}.jwksUrl`, j.jwksUrl ?? j.oidcDiscoveryUrl,
             "exactly one of jwksUrl and oidcDiscoveryUrl is needed", "for GitLab set jwksUrl \"https://<gitlab>/-/jwks\" or oidcDiscoveryUrl \"https://<gitlab>\"");
+        checkPem(p, `${f}.caCertPem`, j.caCertPem);
         for (const k of ["jwksUrl", "oidcDiscoveryUrl", "boundIssuer"] as const) {
             if (j[k] !== undefined) p.check(/^https:\/\/\S+$/.test(j[k]!), `${f}.${k}`, j[k], "is not an https URL", "e.g. \"https://gitlab.example.com\"");
         }
@@ -255,6 +257,14 @@ function namedEntries<T>(p: Problems, field: string, roles: Record<string, T> | 
 function checkTtl(p: Problems, field: string, value: string | undefined): void {
     if (value !== undefined) {
         p.check(isDuration(value), field, value, "is not a Vault duration", "use seconds (\"3600\") or a duration such as \"20m\", \"1h\", \"768h\"");
+    }
+}
+
+/** A PEM certificate given as text (outputs are checked by Vault itself). */
+function checkPem(p: Problems, field: string, value: unknown): void {
+    if (typeof value === "string") {
+        p.check(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(value), field, value, "is not a PEM certificate",
+            "paste the CA certificate including its -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines (base64-decode EKS's certificateAuthority.data)");
     }
 }
 
