@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import { getClusterOutput } from "@pulumi/aws/eks/getCluster";
 import { getOpenIdConnectProviderOutput } from "@pulumi/aws/iam/getOpenIdConnectProvider";
-import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type { IrsaArgs } from "../components";
 import type { KubernetesTarget } from "./environment";
@@ -44,7 +43,8 @@ export function eksKubeconfig(o: { clusterName: string; endpoint: string; caData
 /** Looks up the EKS cluster and its OIDC provider and builds a provider that authenticates like the AWS CLI. */
 export function eksAccess(t: Extract<KubernetesTarget, { kind: "eks" }>): ClusterAccess {
     const cluster = getClusterOutput({ name: t.clusterName });
-    const region = getRegionOutput().region;
+    // arn:aws:eks:<region>:<account>:cluster/<name>: the region without another lookup.
+    const region = cluster.arn.apply((arn) => arn.split(":")[3]);
     const issuer = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
     const oidc = getOpenIdConnectProviderOutput({ url: issuer });
     const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities, region]).apply(([endpoint, cas, r]) =>

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Table } from "@pulumi/aws/dynamodb";
-import { Alias, Key } from "@pulumi/aws/kms";
-import { Role, RolePolicy } from "@pulumi/aws/iam";
-import { VpcEndpoint } from "@pulumi/aws/ec2";
-import { Secret } from "@pulumi/aws/secretsmanager";
+// One file per class: a service index (e.g. @pulumi/aws/ec2) loads every module of the service.
+import { Table } from "@pulumi/aws/dynamodb/table";
+import { Key } from "@pulumi/aws/kms/key";
+import { Alias } from "@pulumi/aws/kms/alias";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import { VpcEndpoint } from "@pulumi/aws/ec2/vpcEndpoint";
+import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { ClusterSettings } from "../cluster/settings";
 import { irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
@@ -18,12 +20,11 @@ import { TYPE_PREFIX } from "../typeTokens";
 export class AwsBackend extends pulumi.ComponentResource {
     readonly region: pulumi.Output<string>;
     readonly tableName?: pulumi.Output<string>;
-    readonly tableArn?: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
     /** The role's permissions: the server pods need them before they can reach storage and seal. */
     readonly serverPermissions: RolePolicy;
-    /** VPC endpoints; the init step (not the Helm install) needs them when nodes reach AWS privately. */
+    /** VPC endpoints: in private subnets the server pods reach KMS and DynamoDB through them. */
     readonly endpoints: VpcEndpoint[] = [];
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
     readonly custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
@@ -33,8 +34,10 @@ export class AwsBackend extends pulumi.ComponentResource {
         const aws = settings.aws!;
         const parent = { parent: this };
         const region = aws.region ? pulumi.output(aws.region) : getRegionOutput({}, parent).region;
-        const accountId = getCallerIdentityOutput({}, parent).accountId;
-        const partition = getPartitionOutput({}, parent).partition;
+        const caller = getCallerIdentityOutput({}, parent);
+        const accountId = caller.accountId;
+        // arn:<partition>:iam::<account>:...; one lookup instead of two.
+        const partition = caller.arn.apply((arn) => arn.split(":")[1]);
         const common = { region: aws.region, tags: aws.tags };
         const keepsData = settings.seal.type === "awskms" ? settings.seal : { protect: true, retainOnDelete: false, deletionWindowInDays: 30 };
 
@@ -70,12 +73,13 @@ export class AwsBackend extends pulumi.ComponentResource {
                 serverSideEncryption: { enabled: true, kmsKeyArn },
             }, { ...parent, protect: c.protect, retainOnDelete: c.retainOnDelete });
             this.tableName = table.name;
-            this.tableArn = table.arn;
         } else if (storage.type === "dynamodb" && storage.existingTable) {
-            const existing = storage.existingTable;
-            this.tableName = pulumi.output(existing.replace(/^arn:.*:table\//, ""));
-            this.tableArn = pulumi.all([partition, region, accountId]).apply(([p, r, a]) => tableArn(existing, p, r, a));
+            this.tableName = pulumi.output(storage.existingTable.replace(/^arn:.*:table\//, ""));
         }
+        // The role's permissions name the table by its known ARN, so the role need not wait for the table.
+        const permittedTableArn = storage.type === "dynamodb"
+            ? pulumi.all([partition, region, accountId]).apply(([p, r, a]) => tableArn(storage.existingTable ?? storage.create!.tableName, p, r, a))
+            : undefined;
 
         const role = new Role(`${name}-vault-server`, {
             name: aws.roleName,
@@ -87,7 +91,7 @@ export class AwsBackend extends pulumi.ComponentResource {
         }, parent);
         this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
             role: role.name,
-            policy: pulumi.all([this.tableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
+            policy: pulumi.all([permittedTableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
                 tableArn: t,
                 kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
             }))),

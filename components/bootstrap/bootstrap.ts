@@ -25,8 +25,6 @@ export interface BootstrapDependencies {
     caCertPem: pulumi.Output<string>;
     region?: pulumi.Output<string>;
     custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
-    /** VPC endpoints the init step needs to reach KMS and DynamoDB privately. */
-    endpoints: pulumi.Resource[];
 }
 
 export interface Bootstrap {
@@ -111,7 +109,7 @@ export function createBootstrap(name: string, s: ClusterSettings, deps: Bootstra
         timeoutSeconds: b.timeoutSeconds,
         // With Shamir every run checks for replicas that restarted sealed.
         unsealCheck: s.seal.type === "shamir" ? new Date().toISOString() : undefined,
-    }, { parent, dependsOn: [deps.release, ...deps.endpoints] });
+    }, { parent, dependsOn: [deps.release] });
 
     // Known only once the init resource exists; the value is this run's address (tunnel ports change per run).
     const address = pulumi.all([init.id, access.apiAddress]).apply(([, a]) => a);

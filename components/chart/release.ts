@@ -10,6 +10,8 @@ import { deepMerge, findValueConflicts, renderChartValues, ResolvedInputs } from
 
 /** Outputs of the AWS backend and TLS stages that the chart values need. */
 export interface ReleaseInputs {
+    /** The namespace; the Namespace resource's name output when the cluster creates it. */
+    namespace: pulumi.Input<string>;
     region?: pulumi.Input<string>;
     tableName?: pulumi.Input<string>;
     kmsKeyArn?: pulumi.Input<string>;
@@ -74,7 +76,7 @@ export function createVaultRelease(name: string, s: ClusterSettings, inputs: Rel
         .apply(([region, tableName, kmsKeyArn, roleArn, caCertPem]) => renderReleaseValues(s, { region, tableName, kmsKeyArn, roleArn, caCertPem }));
     return new Release(name, {
         name: s.releaseName,
-        namespace: s.namespace,
+        namespace: inputs.namespace,
         chart: "vault",
         version: s.chart.version,
         repositoryOpts: { repo: s.chart.repository },

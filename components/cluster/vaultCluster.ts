@@ -52,20 +52,20 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.settings = settings;
         const parent = { parent: this };
 
+        // Kept on destroy: it holds the audit volumes, raft data and possibly the init secret. Its name output carries
+        // the dependency to everything created in it.
         const namespace = settings.createNamespace
-            // Kept on destroy: it holds the audit volumes, raft data and possibly the init secret.
-            ? new Namespace(name, { metadata: { name: settings.namespace } }, { ...parent, retainOnDelete: true })
-            : undefined;
-        const inNamespace = { ...parent, dependsOn: namespace ? [namespace] : [] };
+            ? new Namespace(name, { metadata: { name: settings.namespace } }, { ...parent, retainOnDelete: true }).metadata.name
+            : settings.namespace;
 
         const aws = settings.aws ? new AwsBackend(name, settings, parent) : undefined;
-        const tls = settings.tls.enabled ? new ServerTls(name, settings, inNamespace) : undefined;
+        const tls = settings.tls.enabled ? new ServerTls(name, settings, namespace, parent) : undefined;
 
-        // Only what the pods need up front: the namespace, the TLS secret and the role's permissions. Table, key and
-        // role reach the release through its values; VPC endpoints are for the init step and are created meanwhile.
+        // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
+        // calls KMS at start). Table, key and role reach the release through its values.
         const release = createVaultRelease(name, settings, {
-            region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
-        }, { ...parent, dependsOn: ([namespace, aws?.serverPermissions, tls?.secret] as (pulumi.Resource | undefined)[]).filter((r): r is pulumi.Resource => r !== undefined) });
+            namespace, region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
+        }, { ...parent, dependsOn: [...(aws ? [aws.serverPermissions, ...aws.endpoints] : []), ...(tls?.secret ? [tls.secret] : [])] });
 
         const scheme = settings.tls.enabled ? "https" : "http";
         this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
@@ -79,7 +79,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.serviceAccountName = release.status.apply(() => settings.names.serviceAccount);
 
         const bootstrap = createBootstrap(name, settings, {
-            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns, endpoints: aws?.endpoints ?? [],
+            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns,
         }, this);
         this.init = bootstrap.init;
         this.provider = bootstrap.provider;

@@ -23,7 +23,8 @@ export class ServerTls extends pulumi.ComponentResource {
     /** The Secret the server pods mount (absent with an existing secret). */
     readonly secret?: Secret;
 
-    constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
+    /** `namespace` is the Namespace resource's name output when the cluster creates it, so the Secret waits for it. */
+    constructor(name: string, settings: ClusterSettings, namespace: pulumi.Input<string>, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:ServerTls`, name, {}, opts);
         const tls = settings.tls as EnabledTls;
         this.secretName = tls.secretName;
@@ -67,7 +68,7 @@ export class ServerTls extends pulumi.ComponentResource {
 
         this.caCertPem = pulumi.output(ca.certPem);
         this.secret = new Secret(`${name}-server-tls`, {
-            metadata: { name: tls.secretName, namespace: settings.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            metadata: { name: tls.secretName, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
             type: "Opaque",
             stringData: {
                 [TLS_FILES.cert]: serverCert.certPem,
