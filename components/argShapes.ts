@@ -28,7 +28,7 @@ export const CLUSTER_SHAPE: Shape = {
     storage: { type: true, tableName: true, existingTable: true, billingMode: true, readCapacity: true, writeCapacity: true, pointInTimeRecovery: true,
                deletionProtection: true, protect: true, retainOnDelete: true, maxParallel: true, size: true, storageClass: true },
     seal: { type: true, kmsKeyArn: true, protect: true, retainOnDelete: true, deletionWindowInDays: true },
-    irsa: { oidcProviderArn: true, oidcProviderUrl: true, roleName: true, permissionsBoundary: true },
+    irsa: { oidcProviderArn: true, oidcProviderUrl: true, roleName: true, permissionsBoundary: true, existingRoleArn: true },
     vpcEndpoints: { vpcId: true, subnetIds: true, routeTableIds: true, securityGroupIds: true },
     tls: { enabled: true, algorithm: true, rsaBits: true, validityHours: true, earlyRenewalHours: true, caValidityHours: true, extraDnsNames: true,
            extraIpAddresses: true, ca: { keyPem: true, certPem: true }, existingSecretName: true, caCertPem: true },

@@ -276,6 +276,15 @@ describe("VaultCluster options", () => {
         assert.equal(hcl.seal.awskms[0].kms_key_id, keyArn);
     });
 
+    it("uses an existing IAM role, creating none", async () => {
+        const roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/platform/vault`;
+        const d = await deploy({ irsa: { existingRoleArn: roleArn } });
+        assert.equal(d.recorder.ofType(ROLE).length, 0);
+        assert.equal(d.recorder.ofType(ROLE_POLICY).length, 0);
+        assert.equal(d.values.server.serviceAccount.annotations["eks.amazonaws.com/role-arn"], roleArn);
+        assert.equal(await valueOf(d.cluster.roleArn!), roleArn);
+    });
+
     it("creates the DynamoDB gateway and KMS interface endpoints with private DNS", async () => {
         const d = await deploy({ irsa: IRSA, vpcEndpoints: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], routeTableIds: ["rtb-1"], securityGroupIds: ["sg-1"] } });
         const endpoints = d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);

@@ -78,6 +78,12 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assertProblem(await refused({ ...LOCAL, tls: { existingSecretName: "vault-tls" } }), "tls.caCertPem", "(not set)", /PEM of the CA/);
     });
 
+    it("an existing role together with the fields of a role to create", async () => {
+        const e = await refused({ irsa: { existingRoleArn: "arn:aws:iam::123456789012:role/vault", roleName: "other" } });
+        assert.deepEqual(e.problems.map((p) => p.field), ["irsa.roleName"]);
+        assert.match(e.message, /only applies to a role this component creates/);
+    });
+
     it("irsa on a cluster that uses no AWS", async () => {
         assertProblem(await refused({ ...LOCAL, irsa: IRSA }), "irsa", "<not shown>", /remove irsa/);
     });

@@ -22,8 +22,8 @@ export class AwsBackend extends pulumi.ComponentResource {
     readonly tableName?: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
-    /** The role's permissions: the server pods need them before they can reach storage and seal. */
-    readonly serverPermissions: RolePolicy;
+    /** The created role's permissions: the server pods need them before they can reach storage and seal. */
+    readonly serverPermissions?: RolePolicy;
     /** VPC endpoints: in private subnets the server pods reach KMS and DynamoDB through them. */
     readonly endpoints: VpcEndpoint[] = [];
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
@@ -81,21 +81,27 @@ export class AwsBackend extends pulumi.ComponentResource {
             ? pulumi.all([partition, region, accountId]).apply(([p, r, a]) => tableArn(storage.existingTable ?? storage.create!.tableName, p, r, a))
             : undefined;
 
-        const role = new Role(`${name}-vault-server`, {
-            name: aws.roleName,
-            description: `Vault server pods of ${settings.namespace}/${settings.releaseName} (IRSA)`,
-            assumeRolePolicy: pulumi.all([aws.irsa.oidcProviderArn, aws.irsa.oidcProviderUrl]).apply(([arn, url]) =>
-                JSON.stringify(irsaTrustPolicy(arn, url, settings.namespace, settings.names.serviceAccount))),
-            permissionsBoundary: aws.irsa.permissionsBoundary,
-            tags: aws.tags,
-        }, parent);
-        this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
-            role: role.name,
-            policy: pulumi.all([permittedTableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
-                tableArn: t,
-                kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
-            }))),
-        }, parent);
+        if ("existingArn" in aws.role) {
+            this.roleArn = pulumi.output(aws.role.existingArn);
+        } else {
+            const r = aws.role.create;
+            const role = new Role(`${name}-vault-server`, {
+                name: r.name,
+                description: `Vault server pods of ${settings.namespace}/${settings.releaseName} (IRSA)`,
+                assumeRolePolicy: pulumi.all([r.oidcProviderArn, r.oidcProviderUrl]).apply(([arn, url]) =>
+                    JSON.stringify(irsaTrustPolicy(arn, url, settings.namespace, settings.names.serviceAccount))),
+                permissionsBoundary: r.permissionsBoundary,
+                tags: aws.tags,
+            }, parent);
+            this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
+                role: role.name,
+                policy: pulumi.all([permittedTableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
+                    tableArn: t,
+                    kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
+                }))),
+            }, parent);
+            this.roleArn = role.arn;
+        }
 
         const endpoints = aws.vpcEndpoints;
         if (endpoints) {
@@ -137,7 +143,6 @@ export class AwsBackend extends pulumi.ComponentResource {
 
         this.region = region;
         this.kmsKeyArn = kmsKeyArn;
-        this.roleArn = role.arn;
         this.registerOutputs({
             region: this.region, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn, custodySecretArns: this.custodySecretArns,
         });

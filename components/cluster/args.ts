@@ -109,13 +109,18 @@ export interface ShamirSealArgs {
 
 export interface IrsaArgs {
     /** ARN of the cluster's IAM OIDC provider, `arn:aws:iam::<account>:oidc-provider/<issuer>`. */
-    oidcProviderArn: pulumi.Input<string>;
+    oidcProviderArn?: pulumi.Input<string>;
     /** The cluster's OIDC issuer URL, with or without `https://`. */
-    oidcProviderUrl: pulumi.Input<string>;
-    /** Name of the role to create. Default: derived from the component name. */
+    oidcProviderUrl?: pulumi.Input<string>;
+    /** Name of the role to create. Default `"<component name>-vault-server"`. */
     roleName?: string;
     /** Permissions boundary for the created role. */
     permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * Use this existing role instead of creating one (then no OIDC provider is needed here). It must trust the
+     * server service account and allow what `plan-out/<stack>/iam/permissions.json` lists.
+     */
+    existingRoleArn?: pulumi.Input<string>;
 }
 
 export interface VpcEndpointsArgs {

@@ -35,8 +35,10 @@ export type SealSettings =
 
 export interface AwsSettings {
     region?: string;
-    irsa: IrsaArgs;
-    roleName: string;
+    /** The server role: created for the cluster's OIDC provider, or an existing one. */
+    role:
+        | { create: { name: string; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string>; permissionsBoundary?: pulumi.Input<string> } }
+        | { existingArn: pulumi.Input<string> };
     vpcEndpoints?: VpcEndpointsArgs;
     tags: Record<string, string>;
     /** A KMS key is created whenever the cluster uses AWS and no key ARN is given: it encrypts table, seal and custody. */
@@ -217,17 +219,25 @@ function resolveSeal(p: Problems, args: VaultClusterArgs): SealSettings {
 }
 
 function resolveAws(p: Problems, name: string, args: VaultClusterArgs, seal: SealSettings): AwsSettings | undefined {
-    if (!args.irsa || !args.irsa.oidcProviderArn || !args.irsa.oidcProviderUrl) {
+    const irsa: IrsaArgs = args.irsa ?? {};
+    const oidc = irsa.oidcProviderArn !== undefined && irsa.oidcProviderUrl !== undefined;
+    if (irsa.existingRoleArn === undefined && !oidc) {
         p.add("irsa", args.irsa === undefined ? undefined : REDACTED,
             "is required with DynamoDB storage or the awskms seal: Vault's pods need an IAM role to reach them",
-            "pass irsa: { oidcProviderArn, oidcProviderUrl } from your EKS cluster, or use storage { type: \"raft\" } and seal { type: \"shamir\" }");
+            "pass irsa: { oidcProviderArn, oidcProviderUrl } from your EKS cluster (or irsa: { existingRoleArn }), or use storage { type: \"raft\" } and seal { type: \"shamir\" }");
         return undefined;
+    }
+    if (irsa.existingRoleArn !== undefined) {
+        for (const field of ["oidcProviderArn", "oidcProviderUrl", "roleName", "permissionsBoundary"] as const) {
+            p.check(irsa[field] === undefined, `irsa.${field}`, REDACTED, "only applies to a role this component creates",
+                "remove it, or remove irsa.existingRoleArn to let the component create the role");
+        }
     }
     if (args.region !== undefined) {
         p.check(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(args.region), "region", args.region, "is not an AWS region name",
             "use a region such as \"eu-west-1\", or omit it to use the AWS provider's region");
     }
-    const roleName = args.irsa.roleName ?? `${name}-vault-server`;
+    const roleName = irsa.roleName ?? `${name}-vault-server`;
     p.check(/^[\w+=,.@-]{1,64}$/.test(roleName), "irsa.roleName", roleName, "is not a valid IAM role name",
         "use at most 64 letters, digits and +=,.@_-");
     const tags = args.tags ?? {};
@@ -236,7 +246,11 @@ function resolveAws(p: Problems, name: string, args: VaultClusterArgs, seal: Sea
             "is not a valid AWS tag", "use a string value of at most 256 characters and a key of at most 128");
     }
     return {
-        region: args.region, irsa: args.irsa, roleName, vpcEndpoints: args.vpcEndpoints,
+        region: args.region,
+        role: irsa.existingRoleArn !== undefined
+            ? { existingArn: irsa.existingRoleArn }
+            : { create: { name: roleName, oidcProviderArn: irsa.oidcProviderArn!, oidcProviderUrl: irsa.oidcProviderUrl!, permissionsBoundary: irsa.permissionsBoundary } },
+        vpcEndpoints: args.vpcEndpoints,
         tags: { "managed-by": "pulumi", "vault-cluster": name, ...tags },
         createKey: !(seal.type === "awskms" && seal.kmsKeyArn !== undefined),
     };

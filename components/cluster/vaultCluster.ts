@@ -65,7 +65,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         // calls KMS at start). Table, key and role reach the release through its values.
         const release = createVaultRelease(name, settings, {
             namespace, region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
-        }, { ...parent, dependsOn: [...(aws ? [aws.serverPermissions, ...aws.endpoints] : []), ...(tls?.secret ? [tls.secret] : [])] });
+        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret) });
 
         const scheme = settings.tls.enabled ? "https" : "http";
         this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
@@ -95,6 +95,10 @@ export class VaultCluster extends pulumi.ComponentResource {
             serviceAccountName: this.serviceAccountName, rootToken: this.rootToken,
         });
     }
+}
+
+function present<T>(...items: (T | undefined)[]): T[] {
+    return items.filter((i): i is T => i !== undefined);
 }
 
 /**
