@@ -1,5 +1,5 @@
 import * as net from "net";
-import { loadKubeConfig } from "./kube";
+import { clientNode, loadKubeConfig, PortForward } from "./kube";
 
 interface Closable {
     on(event: "close", listener: () => void): void;
@@ -52,11 +52,8 @@ function listen(server: net.Server, port: number): Promise<void> {
  * process alive: it lives exactly as long as the program that opened it.
  */
 export async function openTunnel(o: TunnelOptions): Promise<Tunnel> {
-    let forwarder: Promise<import("@kubernetes/client-node").PortForward> | undefined;
-    const portForward = () => (forwarder ??= (async () => {
-        const k8s = await import("@kubernetes/client-node");
-        return new k8s.PortForward(await loadKubeConfig(o.kubeconfig, o.context));
-    })());
+    let forwarder: Promise<PortForward> | undefined;
+    const portForward = () => (forwarder ??= (async () => new (await clientNode()).PortForward(await loadKubeConfig(o.kubeconfig, o.context)))());
 
     const server = net.createServer((socket) => {
         (async () => {
@@ -89,8 +86,7 @@ export async function openTunnel(o: TunnelOptions): Promise<Tunnel> {
 export function activeServerPod(o: { namespace: string; releaseName: string; fallback: string; kubeconfig?: string; context?: string }): () => Promise<string> {
     return async () => {
         try {
-            const k8s = await import("@kubernetes/client-node");
-            const api = (await loadKubeConfig(o.kubeconfig, o.context)).makeApiClient(k8s.CoreV1Api);
+            const api = (await loadKubeConfig(o.kubeconfig, o.context)).makeApiClient((await clientNode()).CoreV1Api);
             const pods = await api.listNamespacedPod({
                 namespace: o.namespace,
                 labelSelector: `app.kubernetes.io/name=vault,app.kubernetes.io/instance=${o.releaseName},component=server,vault-active=true`,

@@ -1,4 +1,4 @@
-import { loadKubeConfig } from "../kube";
+import { clientNode, CoreV1Api, loadKubeConfig } from "../kube";
 import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot } from "./types";
 
 export interface KubernetesSecretCustodySpec {
@@ -16,17 +16,14 @@ const DATA_KEY = "record.json";
 /** Custody in Kubernetes Secrets, for local clusters: created once with the record, never updated. */
 export class KubernetesSecretCustody implements Custody {
     readonly description: string;
-    private api: any;
+    private api?: CoreV1Api;
 
     constructor(private readonly spec: KubernetesSecretCustodySpec) {
         this.description = `Kubernetes Secret ${spec.namespace}/${spec.names.init}`;
     }
 
-    private async core(): Promise<any> {
-        if (!this.api) {
-            const k8s = await import("@kubernetes/client-node");
-            this.api = (await loadKubeConfig(this.spec.kubeconfig, this.spec.context)).makeApiClient(k8s.CoreV1Api);
-        }
+    private async core(): Promise<CoreV1Api> {
+        this.api ??= (await loadKubeConfig(this.spec.kubeconfig, this.spec.context)).makeApiClient((await clientNode()).CoreV1Api);
         return this.api;
     }
 

@@ -12,18 +12,28 @@ export interface SecretsManagerCustodySpec {
     endpoint?: string;
 }
 
+/** The parts of @aws-sdk/client-secrets-manager used here (typed locally to keep its types out of consumers' checks). */
+interface SecretsManagerSdk {
+    SecretsManagerClient: new (config: { region: string; profile?: string; endpoint?: string }) => { send(command: object): Promise<any> };
+    GetSecretValueCommand: new (input: { SecretId: string }) => object;
+    DescribeSecretCommand: new (input: { SecretId: string }) => object;
+    PutSecretValueCommand: new (input: { SecretId: string; SecretString: string; ClientRequestToken: string }) => object;
+}
+
+const SDK = "@aws-sdk/client-secrets-manager";
+
 /** Custody in AWS Secrets Manager secrets encrypted with the cluster's KMS key. */
 export class SecretsManagerCustody implements Custody {
     readonly description: string;
-    private client: any;
+    private client?: { send(command: object): Promise<any> };
 
     constructor(private readonly spec: SecretsManagerCustodySpec) {
         this.description = `AWS Secrets Manager (${Object.values(spec.secretIds).join(", ")})`;
     }
 
-    private sdk(): { client: any; sm: typeof import("@aws-sdk/client-secrets-manager") } {
+    private sdk(): { client: { send(command: object): Promise<any> }; sm: SecretsManagerSdk } {
         // Loaded on first use: the SDK is only needed when this custody is.
-        const sm = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
+        const sm = require(SDK) as SecretsManagerSdk;
         this.client ??= new sm.SecretsManagerClient({ region: this.spec.region, profile: this.spec.profile, endpoint: this.spec.endpoint });
         return { client: this.client, sm };
     }
