@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { ClusterSettings } from "../cluster/settings";
 import { RAFT_DATA_PATH } from "../cluster/settings";
-import { VAULT_PORT } from "../cluster/names";
+import { TLS_FILES, VAULT_PORT } from "../cluster/names";
 import { InputError } from "../validation";
-import { TLS_FILES } from "../tls/serverTls";
 import { renderServerConfig, ServerConfig } from "./serverConfig";
 import { deepMerge, findValueConflicts, renderChartValues, ResolvedInputs } from "./values";
 

@@ -20,6 +20,9 @@ export interface ClusterNames {
 }
 
 export const VAULT_PORT = 8200;
+
+/** File names inside the TLS secret, as the listener, `VAULT_CACERT` and the raft joins reference them. */
+export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
 const CLUSTER_DOMAIN = "cluster.local";
 
 export function clusterNames(fullname: string, namespace: string, replicas: number): ClusterNames {

@@ -6,11 +6,10 @@ import { LocallySignedCert } from "@pulumi/tls/locallySignedCert";
 import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { ClusterSettings, TlsSettings } from "../cluster/settings";
 import { TYPE_PREFIX } from "../typeTokens";
+import { TLS_FILES } from "../cluster/names";
 
 type EnabledTls = Extract<TlsSettings, { enabled: true }>;
 
-/** File names inside the TLS secret, as the listener and `VAULT_CACERT` reference them. */
-export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
 
 /**
  * TLS material of the Vault listener: a CA (generated, or the user's) signing a server certificate for every name
