@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { ADMIN_POLICY_HCL } from "../components/bootstrap/adminIdentity";
 import { installMocks, isSecretValue, RegisteredResource, settle, unwrapSecrets } from "../components/testing/mocks";
 
 const ROOT = path.join(__dirname, "..");
@@ -110,8 +109,8 @@ function renderArtifacts(resources: RegisteredResource[]): Record<string, string
     for (const policy of of("vault:index/policy:Policy")) out[`vault/policies/${policy.inputs.name}.hcl`] = policy.inputs.policy;
     for (const init of of("pulumi-nodejs:dynamic:Resource")) {
         const inputs = unwrapSecrets(init.inputs);
-        out["vault/init.json"] = json(redacted({ ...init.inputs, apiAddress: "[tunnel or bootstrap.address]", replicaAddresses: undefined, unsealCheck: undefined, caCertPem: undefined }));
-        if (inputs.revokeRootToken) out["vault/policies/pulumi-admin.hcl"] = `# Written by the init step for Pulumi's admin AppRole identity.\n${ADMIN_POLICY_HCL}`;
+        out["vault/init.json"] = json(redacted({ ...init.inputs, apiAddress: "[tunnel or bootstrap.address]", replicaAddresses: undefined, unsealCheck: undefined, caCertPem: undefined, adminPolicyHcl: undefined }));
+        if (inputs.revokeRootToken) out["vault/policies/pulumi-admin.hcl"] = `# Written by the init step for Pulumi's admin AppRole identity.\n${inputs.adminPolicyHcl}`;
     }
     const roleTypes: Record<string, string> = {
         "vault:kubernetes/authBackendRole:AuthBackendRole": "roleName",

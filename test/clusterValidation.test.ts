@@ -84,6 +84,15 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assert.match(e.message, /only applies to a role this component creates/);
     });
 
+    it("configuration that would take over the admin identity's policy or auth mount", async () => {
+        const e = await refused({ ...LOCAL, config: {
+            policies: { "pulumi-admin": [{ path: "*", capabilities: ["sudo"] }] },
+            appRoleAuth: [{ path: "pulumi", roles: {} }],
+        } });
+        assertProblem(e, "config.policies.pulumi-admin", "\"pulumi-admin\"", /choose another policy name/);
+        assertProblem(e, "config auth mount path", "\"pulumi\"", /choose another mount path/);
+    });
+
     it("irsa on a cluster that uses no AWS", async () => {
         assertProblem(await refused({ ...LOCAL, irsa: IRSA }), "irsa", "<not shown>", /remove irsa/);
     });

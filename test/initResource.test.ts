@@ -26,9 +26,11 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(inputs.revokeRootToken, false);
         assert.match(inputs.apiAddress, /^https:\/\/127\.0\.0\.1:\d+$/, "a tunnel on loopback");
         assert.deepEqual(inputs.replicaAddresses, []);
-        const secret = d.recorder.one("aws:secretsmanager/secret:Secret");
-        assert.deepEqual(inputs.custody, { type: "aws-secrets-manager", secretIds: { init: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf` }, region: "eu-west-1" });
-        assert.equal(secret.inputs.name, "prod/vault-init");
+        assert.deepEqual(inputs.custody, { type: "aws-secrets-manager", region: "eu-west-1", secretIds: {
+            init: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf",
+            admin: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-admin-AbCdEf",
+        } });
+        const secret = d.recorder.ofType("aws:secretsmanager/secret:Secret").find((x) => x.inputs.name === "prod/vault-init")!;
         assert.equal(secret.inputs.kmsKeyId, "arn:aws:kms:eu-west-1:123456789012:key/prod-vault-0000");
         assert.equal(secret.protect, true);
         assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "custody", "rootToken", "stateRecords"]);
@@ -74,11 +76,12 @@ describe("init resource and chained Vault provider under mocks", () => {
     it("switches the provider to the admin AppRole login when the root token is revoked", async () => {
         const d = await deploy({ irsa: IRSA, bootstrap: { revokeRootToken: true } });
         const provider = d.recorder.one(VAULT_PROVIDER);
-        assert.equal(provider.inputs.token, undefined);
+        assert.equal(unwrapSecrets(provider.inputs.token) ?? undefined, undefined, "no token: the root token is revoked");
         assert.deepEqual(JSON.parse(unwrapSecrets(provider.inputs.authLogin)), {
             path: "auth/pulumi/login", parameters: { role_id: "prod-init-role-id", secret_id: "prod-init-secret-id" },
         });
-        assert.equal(d.recorder.ofType("aws:secretsmanager/secret:Secret").length, 2, "a second custody secret keeps the admin identity");
+        assert.deepEqual(d.recorder.ofType("aws:secretsmanager/secret:Secret").map((x) => [x.inputs.name, x.protect]).sort(),
+            [["prod/vault-init", true], ["prod/vault-init-admin", true]], "a second custody secret keeps the admin identity");
         assert.equal(await valueOf(d.cluster.rootToken), "");
     });
 
@@ -100,6 +103,35 @@ describe("init resource and chained Vault provider under mocks", () => {
         const ingressInputs = unwrapSecrets(ingress.recorder.one(DYNAMIC).inputs);
         assert.equal(ingressInputs.caCertPem, undefined);
         assert.equal(ingress.recorder.one(VAULT_PROVIDER).inputs.caCertFile, undefined);
+    });
+});
+
+describe("the init resource's provider when a step after init fails", function () {
+    this.timeout(30_000);
+    const ca = makeCa();
+    const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+
+    it("is recorded anyway (created, failed to initialize) with the keys in its secret state, and the next update finishes", async () => {
+        const { create, update } = await import("../components/bootstrap/initRuntime");
+        const fake = await new FakeVault({ seal: "shamir", replicas: 2, certificate }).start();
+        try {
+            const inputs = {
+                apiAddress: fake.addresses[0], replicaAddresses: [fake.addresses[0], "https://127.0.0.1:1"], caCertPem: ca.certPem,
+                seal: "shamir" as const, keyShares: 5, keyThreshold: 3, pgpKeys: [], keyHolders: [], custody: { type: "state" as const },
+                revokeRootToken: false, adminPolicyHcl: "", timeoutSeconds: 1,
+            };
+            const error: any = await create(inputs).then(() => assert.fail("expected a failure"), (e) => e);
+            assert.match(error.id, /^vault-init-/);
+            assert.deepEqual(error.reasons, [error.message]);
+            assert.equal(error.properties.stateRecords.init.rootToken, fake.rootToken, "Pulumi records the keys (secret output)");
+            assert.equal(error.properties.rootToken, fake.rootToken);
+            const { outs } = await update(error.id, error.properties, { ...inputs, replicaAddresses: fake.addresses, timeoutSeconds: 5 });
+            assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1, "never initialized twice");
+            assert.deepEqual(outs.stateRecords!.init, error.properties.stateRecords.init);
+            assert.equal(fake.replicaSealed(1), false);
+        } finally {
+            await fake.stop();
+        }
     });
 });
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { initializeVault, InitializeVaultOptions } from "../components/bootstrap/initializeVault";
+import { initializeVault, InitializeVaultOptions, PostInitError } from "../components/bootstrap/initializeVault";
 import { KubernetesSecretCustody, SecretsManagerCustody, StateCustody } from "../components/bootstrap/custody";
 import type { Custody, InitRecord } from "../components/bootstrap/custody";
-import { ADMIN_POLICY_HCL } from "../components/bootstrap/adminIdentity";
+import { ADMIN_POLICY_HCL, adminPolicyHcl, adminPolicyRules } from "../components/bootstrap/adminIdentity";
 import { makeCa, makeServerCertificate, TestCa, TestCertificate } from "./support/certs";
 import { FakeVault, freePort } from "./support/fakeVault";
 import { FakeSecretsManager } from "./support/fakeSecretsManager";
@@ -192,11 +192,20 @@ describe("initializeVault against a fake Vault over TLS", function () {
         assert.equal(v.policies.get("pulumi-admin"), ADMIN_POLICY_HCL);
         const policy = await parseHcl(ADMIN_POLICY_HCL);
         assert.ok(!Object.keys(policy.path).some((p) => p === "*" || /\/data\//.test(p)), "no catch-all, no KV data");
-        // A second run logs in with the kept identity and changes nothing.
-        const again = await run(v, custody, { revokeRootToken: true });
+        // A second run logs in with the kept identity, creates nothing, and brings the policy up to date.
+        const scoped = adminPolicyHcl({ kvV2Mounts: ["team-a/kv"], awsMounts: [], transitMounts: [] });
+        const again = await run(v, custody, { revokeRootToken: true, adminPolicyHcl: scoped });
         assert.deepEqual(again.admin, result.admin);
+        assert.equal(again.rootToken, "");
         assert.equal(v.requestsTo("POST", "/v1/sys/auth/pulumi").length, 1);
         assert.equal(v.requestsTo("POST", "/v1/auth/pulumi/login").length, 2);
+        assert.equal(v.policies.get("pulumi-admin"), scoped);
+        const update = v.requestsTo("PUT", "/v1/sys/policies/acl/pulumi-admin").at(-1)!;
+        assert.ok(update.token && update.token !== v.rootToken, "written with the admin identity's own token");
+        // Without revokeRootToken later, the kept identity still wins: the root token is gone for good.
+        const third = await run(v, custody);
+        assert.equal(third.rootToken, "");
+        assert.deepEqual(third.admin, result.admin);
     });
 
     it("prints nothing secret, even with progress logging on", async () => {
@@ -206,6 +215,17 @@ describe("initializeVault against a fake Vault over TLS", function () {
         for (const secret of [v.rootToken!, ...result.record.keys, ...result.record.keysBase64, result.admin!.secretId]) {
             assert.ok(!output.includes(secret), "a key or token reached stdout/stderr");
         }
+    });
+});
+
+describe("the admin identity's policy", () => {
+    it("configures exactly the configured engines, nested mounts included, and never reads KV data", async () => {
+        const rules = adminPolicyRules({ kvV2Mounts: ["team-a/kv"], awsMounts: ["aws"], transitMounts: ["transit"] });
+        const paths = rules.map((r) => r.path);
+        for (const p of ["team-a/kv/config", "aws/config/*", "aws/roles/*", "transit/keys/*", "sys/mounts/*", "auth/*", "auth/token/create"]) assert.ok(paths.includes(p), p);
+        assert.ok(!paths.some((p) => p === "*" || p.includes("/data/") || p.startsWith("+")), paths.join(", "));
+        const parsed = await parseHcl(adminPolicyHcl({ kvV2Mounts: ["team-a/kv"], awsMounts: [], transitMounts: [] }));
+        assert.deepEqual(parsed.path["team-a/kv/config"][0].capabilities, ["create", "read", "update", "delete", "list"]);
     });
 });
 
@@ -232,8 +252,11 @@ describe("custody backends", function () {
         const second = await run(v, custody);
         assert.equal(second.rootToken, first.rootToken);
         assert.equal(sm.operations("PutSecretValue").length, 1, "not written again");
-        await assert.rejects(custody.writeOnce("init", first.record), /already holds the init record; it is written once and never overwritten/);
+        await assert.rejects(custody.writeOnce("init", { ...first.record, rootToken: "hvs.other" }), /already holds the init record; it is written once and never overwritten/);
+        await custody.writeOnce("init", first.record); // a retry of the same record is not a second write
         assert.equal(sm.operations("PutSecretValue").length, 1);
+        assert.deepEqual(JSON.parse(sm.secrets.get(arn)!), first.record);
+        assert.match(sm.operations("PutSecretValue")[0].ClientRequestToken, /^[0-9a-f]{64}$/, "idempotency token derived from the content");
     });
 
     it("AWS Secrets Manager: a missing custody secret stops init before Vault is touched", async () => {
@@ -256,7 +279,67 @@ describe("custody backends", function () {
         assert.deepEqual(JSON.parse(Buffer.from(stored.data["record.json"], "base64").toString()), first.record);
         const second = await run(v, custody);
         assert.equal(second.initialized, false);
-        assert.equal(kube.requests.filter((r) => r.method === "POST").length, 1);
-        await assert.rejects(custody.writeOnce("init", first.record), /Secret vault\/vault-init already holds the init record/);
+        assert.equal(kube.secrets.size, 1);
+        await assert.rejects(custody.writeOnce("init", { ...first.record, rootToken: "hvs.other" }), /Secret vault\/vault-init already holds the init record/);
+        await custody.writeOnce("init", first.record);
+        assert.deepEqual(JSON.parse(Buffer.from(kube.secrets.get("vault/vault-init").data["record.json"], "base64").toString()), first.record);
+    });
+
+    it("Kubernetes Secret: a create the RBAC would refuse stops init before Vault is touched (server-side dry run)", async () => {
+        const kube = await new FakeKubernetes(certificate, ca.certPem).start();
+        fakes.push(kube);
+        kube.canCreateSecrets = false;
+        const custody = new KubernetesSecretCustody({ type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" }, kubeconfig: kube.kubeconfig() });
+        const v = await vault({ seal: "awskms" });
+        await assert.rejects(run(v, custody), /Kubernetes API failed checking \(dry run\) that it can create Secret vault\/vault-init: HTTP 403 \(secrets is forbidden/);
+        assert.deepEqual(v.requestsTo("PUT", "/v1/sys/init"), []);
+    });
+});
+
+describe("keys are never lost after init", function () {
+    this.timeout(30_000);
+    before(() => {
+        ca ??= makeCa();
+        certificate ??= makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+    });
+    afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+
+    /** Custody that accepts the preflight, then refuses writes until `healthy` is set. */
+    class FlakyCustody extends StateCustody {
+        healthy = false;
+        writes = 0;
+        override async writeOnce(slot: "init" | "admin", record: any): Promise<void> {
+            this.writes++;
+            if (!this.healthy) throw new Error("AccessDeniedException: not authorized to perform kms:GenerateDataKey");
+            return super.writeOnce(slot, record);
+        }
+    }
+
+    it("hands the record to the caller when custody fails after init, and writes it on the next run", async () => {
+        const v = await vault({ seal: "awskms" });
+        const custody = new FlakyCustody();
+        const error = await run(v, custody).then(() => assert.fail("init should report the custody failure"), (e) => e);
+        assert.ok(error instanceof PostInitError, String(error));
+        assert.equal(error.partial.custodyWritten, false);
+        assert.equal(error.partial.record.rootToken, v.rootToken, "the record survives in the error");
+        assert.equal(custody.writes, 5, "retried");
+        assert.ok(!error.message.includes(v.rootToken!), "no secret in the message");
+        custody.healthy = true;
+        const again = await run(v, custody, { recoveredRecord: error.partial.record });
+        assert.equal(again.initialized, false);
+        assert.deepEqual(await custody.read("init"), error.partial.record);
+        assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 1);
+    });
+
+    it("keeps the record when a step after init fails (a replica that never answers)", async () => {
+        const v = await vault({ seal: "shamir", replicas: 1 });
+        const custody = new StateCustody();
+        const dead = `https://127.0.0.1:${await freePort()}`;
+        const error = await run(v, custody, { replicaAddresses: [v.addresses[0], dead], timeoutMs: 500 }).then(() => assert.fail("expected a failure"), (e) => e);
+        assert.ok(error instanceof PostInitError);
+        assert.equal(error.partial.custodyWritten, true);
+        assert.match(error.message, /kept in Pulumi stack state .* but a later step failed: .*did not answer/);
+        assert.deepEqual(await custody.read("init"), error.partial.record);
+        assert.equal(v.replicaSealed(0), false, "the reachable replica was unsealed");
     });
 });

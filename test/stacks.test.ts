@@ -81,7 +81,7 @@ describe("the offline plan of every stack", function () {
         assert.equal(values.server.ingress.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
         assert.deepEqual(values.ui.loadBalancerSourceRanges, ["203.0.113.0/24", "10.0.0.0/8"]);
         assert.equal(results.prod.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").length, 2);
-        assert.ok(results.prod.artifacts["vault/policies/pulumi-admin.hcl"]);
+        assert.match(results.prod.artifacts["vault/policies/pulumi-admin.hcl"], /path "my-kv\/config" \{/, "the admin policy covers the configured KV mount");
         assert.ok(results.prod.artifacts["vault/roles/jwt_v2/gitlab-role.json"]);
     });
 });

@@ -27,7 +27,7 @@ export class AwsBackend extends pulumi.ComponentResource {
     /** VPC endpoints: in private subnets the server pods reach KMS and DynamoDB through them. */
     readonly endpoints: VpcEndpoint[] = [];
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
-    readonly custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
+    readonly custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
 
     constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:AwsBackend`, name, {}, opts);
@@ -137,7 +137,9 @@ export class AwsBackend extends pulumi.ComponentResource {
             }, { ...parent, protect: true }).arn;
             this.custodySecretArns = {
                 init: custodySecret("init", custody.secretName, "Init response (root token, recovery keys)"),
-                admin: settings.bootstrap.revokeRootToken ? custodySecret("admin", `${custody.secretName}-admin`, "Pulumi admin AppRole credentials") : undefined,
+                // Created up front even without revokeRootToken: retiring the root token later needs it, and a protected
+                // secret that disappeared from the program when the option was turned off again would block updates.
+                admin: custodySecret("admin", `${custody.secretName}-admin`, "Pulumi admin AppRole credentials (once the root token is retired)"),
             };
         }
 

@@ -9,37 +9,53 @@ export const ADMIN_ROLE_NAME = "admin";
 
 const MANAGE = ["create", "read", "update", "delete", "list"];
 
+/** The secrets engines the admin identity configures, by kind. */
+export interface AdminScope {
+    kvV2Mounts: string[];
+    awsMounts: string[];
+    transitMounts: string[];
+}
+
 /**
  * What Pulumi's own identity may do once the root token is gone: manage auth methods, secrets engines, audit
- * devices, policies and the configuration and roles of engines mounted at one path segment. It cannot read KV
- * secret data, and it cannot grant the root policy (only root can).
+ * devices and policies, and configure exactly the engines the cluster configures (KV v2 settings, AWS root
+ * credentials and roles, transit keys). It cannot read KV data, and it cannot grant the root policy (only root can).
  */
-export const ADMIN_POLICY_RULES: PolicyRule[] = [
-    { path: "sys/auth", capabilities: ["read"] },
-    { path: "sys/auth/*", capabilities: [...MANAGE, "sudo"], description: "Enable, tune and disable auth methods" },
-    { path: "sys/mounts", capabilities: ["read"] },
-    { path: "sys/mounts/*", capabilities: MANAGE, description: "Enable, tune and disable secrets engines" },
-    { path: "sys/audit", capabilities: ["read", "sudo"] },
-    { path: "sys/audit/*", capabilities: [...MANAGE, "sudo"], description: "Audit devices" },
-    { path: "sys/policies/acl", capabilities: ["list"] },
-    { path: "sys/policies/acl/*", capabilities: MANAGE, description: "ACL policies" },
-    { path: "sys/policy/*", capabilities: MANAGE },
-    { path: "auth/*", capabilities: MANAGE, description: "Auth method configuration and roles" },
-    { path: "+/config", capabilities: MANAGE, description: "Engine configuration (KV settings, AWS root and lease)" },
-    { path: "+/config/*", capabilities: MANAGE },
-    { path: "+/roles/*", capabilities: MANAGE, description: "AWS engine roles" },
-    { path: "+/keys/*", capabilities: MANAGE, description: "Transit keys" },
-    { path: "auth/token/create", capabilities: ["update"], description: "Short-lived child tokens for the Vault provider" },
-];
+export function adminPolicyRules(scope: AdminScope = { kvV2Mounts: [], awsMounts: [], transitMounts: [] }): PolicyRule[] {
+    return [
+        { path: "sys/auth", capabilities: ["read"] },
+        { path: "sys/auth/*", capabilities: [...MANAGE, "sudo"], description: "Enable, tune and disable auth methods" },
+        { path: "sys/mounts", capabilities: ["read"] },
+        { path: "sys/mounts/*", capabilities: MANAGE, description: "Enable, tune and disable secrets engines" },
+        { path: "sys/audit", capabilities: ["read", "sudo"] },
+        { path: "sys/audit/*", capabilities: [...MANAGE, "sudo"], description: "Audit devices" },
+        { path: "sys/policies/acl", capabilities: ["list"] },
+        { path: "sys/policies/acl/*", capabilities: MANAGE, description: "ACL policies" },
+        { path: "sys/policy/*", capabilities: MANAGE },
+        { path: "auth/*", capabilities: MANAGE, description: "Auth method configuration and roles" },
+        { path: "auth/token/create", capabilities: ["update"], description: "Short-lived child tokens for the Vault provider" },
+        ...scope.kvV2Mounts.map((m) => ({ path: `${m}/config`, capabilities: MANAGE, description: `KV v2 settings of ${m}` })),
+        ...scope.awsMounts.flatMap((m) => [
+            { path: `${m}/config/*`, capabilities: MANAGE, description: `AWS engine ${m}: root credentials and leases` },
+            { path: `${m}/roles/*`, capabilities: MANAGE },
+        ]),
+        ...scope.transitMounts.map((m) => ({ path: `${m}/keys/*`, capabilities: MANAGE, description: `Transit keys of ${m}` })),
+    ];
+}
 
-export const ADMIN_POLICY_HCL = renderPolicy(ADMIN_POLICY_RULES);
+export function adminPolicyHcl(scope?: AdminScope): string {
+    return renderPolicy(adminPolicyRules(scope));
+}
+
+/** The admin policy when no engine is configured. */
+export const ADMIN_POLICY_HCL = adminPolicyHcl();
 
 /**
  * Creates (idempotently) the admin policy and an AppRole role for Pulumi with the root token, and issues one
  * secret ID. Token TTLs are short: the Vault provider logs in anew on every run.
  */
-export async function createAdminIdentity(root: VaultClient): Promise<AdminRecord> {
-    await root.request("PUT", `/v1/sys/policies/acl/${ADMIN_POLICY_NAME}`, { policy: ADMIN_POLICY_HCL });
+export async function createAdminIdentity(root: VaultClient, policyHcl: string = ADMIN_POLICY_HCL): Promise<AdminRecord> {
+    await root.request("PUT", `/v1/sys/policies/acl/${ADMIN_POLICY_NAME}`, { policy: policyHcl });
     const auths = (await root.get("/v1/sys/auth")).body;
     const mounts = auths?.data ?? auths ?? {};
     if (!mounts[`${ADMIN_AUTH_MOUNT}/`]) {

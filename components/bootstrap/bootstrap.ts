@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/vault/provider";
+import type { ProviderAuthLogin } from "@pulumi/vault/types/input";
 import { createHash } from "crypto";
-import { writeFileSync } from "fs";
+import { lstatSync, mkdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { ClusterSettings } from "../cluster/settings";
@@ -9,6 +10,7 @@ import { VAULT_PORT } from "../cluster/names";
 import type { CustodySpec } from "./custody";
 import { activeServerPod, openTunnel, preferredPort, TunnelOptions } from "./tunnel";
 import { VaultInit } from "./vaultInit";
+import { adminPolicyHcl, AdminScope } from "./adminIdentity";
 
 /** How the machine running `pulumi up` reaches Vault in this run. */
 export interface VaultAccess {
@@ -17,14 +19,14 @@ export interface VaultAccess {
     /** Each server pod's own address (Shamir unseal); empty with an auto-unseal seal. */
     replicaAddresses: pulumi.Output<string[]>;
     /** Trust anchor; undefined means the system roots (an ingress with a public certificate). */
-    caCertPem?: pulumi.Output<string>;
+    caCertPem?: pulumi.Output<string | undefined>;
 }
 
 export interface BootstrapDependencies {
     release: pulumi.Resource;
     caCertPem: pulumi.Output<string>;
     region?: pulumi.Output<string>;
-    custodySecretArns?: { init: pulumi.Output<string>; admin?: pulumi.Output<string> };
+    custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
 }
 
 export interface Bootstrap {
@@ -32,7 +34,6 @@ export interface Bootstrap {
     provider: Provider;
     /** The initial root token (secret); empty once revoked. */
     rootToken: pulumi.Output<string>;
-    access: VaultAccess;
 }
 
 /**
@@ -42,21 +43,28 @@ export interface Bootstrap {
  */
 export function vaultAccess(s: ClusterSettings, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
     const b = s.bootstrap;
-    const scheme = s.tls.enabled ? "https" : "http";
     const kube = pulumi.output(b.kubeconfig);
     const tunnel = (key: string, pod: (kubeconfig?: string) => TunnelOptions["pod"]) => kube.apply(async (kubeconfig) => {
         const t = await openTunnel({
             namespace: s.namespace, pod: pod(kubeconfig), remotePort: VAULT_PORT, kubeconfig, context: b.kubeContext,
             localPort: preferredPort(`${s.namespace}/${key}`),
         });
-        return `${scheme}://${t.hostPort}`;
+        return `${s.names.scheme}://${t.hostPort}`;
     });
     const replicaAddresses = s.seal.type === "shamir" ? pulumi.all(s.names.pods.map((pod) => tunnel(pod, () => pod))) : pulumi.output([] as string[]);
 
     if (b.address !== undefined) {
-        const viaIngressCertificate = s.ingress?.tlsSecretName !== undefined && String(b.address).includes(`//${s.ingress.host}`);
-        const caCertPem = b.addressCaCertPem !== undefined ? pulumi.output(b.addressCaCertPem) : viaIngressCertificate ? undefined : clusterCaCertPem;
-        return { apiAddress: pulumi.output(b.address).apply((a) => a.replace(/\/+$/, "")), replicaAddresses, caCertPem };
+        // The address may be an output (a load balancer's name): decide once it is known.
+        const resolved = pulumi.all([b.address, b.addressCaCertPem, clusterCaCertPem]).apply(([address, addressCa, clusterCa]) => {
+            const a = address.replace(/\/+$/, "");
+            if (s.tls.enabled && !a.startsWith("https://")) {
+                throw new Error(`bootstrap.address "${a}" is not https while TLS is on: the init response would cross the network in clear text`);
+            }
+            // An ingress with its own certificate (cert-manager) is verified with the system roots.
+            const viaIngressCertificate = s.ingress?.tlsSecretName !== undefined && new URL(a).hostname === s.ingress.host;
+            return { address: a, ca: addressCa ?? (viaIngressCertificate ? undefined : clusterCa) };
+        });
+        return { apiAddress: resolved.address, replicaAddresses, caCertPem: resolved.ca };
     }
     const apiAddress = tunnel(s.names.activeService, (kubeconfig) => activeServerPod({
         namespace: s.namespace, releaseName: s.releaseName, fallback: s.names.pods[0], kubeconfig, context: b.kubeContext,
@@ -70,7 +78,7 @@ export function custodySpec(s: ClusterSettings, deps: BootstrapDependencies): pu
     switch (c.type) {
         case "aws-secrets-manager":
             return pulumi.all([deps.custodySecretArns!.init, deps.custodySecretArns!.admin, deps.region]).apply(([init, admin, region]) => ({
-                type: c.type, secretIds: admin ? { init, admin } : { init }, region: region!, profile: c.profile,
+                type: c.type, secretIds: { init, admin }, region: region!, profile: c.profile,
             }));
         case "kubernetes-secret":
             return pulumi.secret(pulumi.output(s.bootstrap.kubeconfig).apply((kubeconfig) => ({
@@ -81,11 +89,30 @@ export function custodySpec(s: ClusterSettings, deps: BootstrapDependencies): pu
     }
 }
 
-/** Writes the CA where the Vault provider can read it (it takes a file path, not PEM). Public data; stable name. */
+/**
+ * Writes the CA where the Vault provider can read it (it takes a file path, not PEM): a stable name in a directory
+ * private to this user, so that nobody else can swap the trust anchor.
+ */
 export function caCertFile(pem: string): string {
-    const file = join(tmpdir(), `vault-cluster-ca-${createHash("sha256").update(pem).digest("hex").slice(0, 16)}.pem`);
+    const uid = process.getuid?.();
+    const dir = join(tmpdir(), `vault-cluster-${uid ?? "user"}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
+        throw new Error(`refusing to write the Vault CA into ${dir}: it is not a directory private to this user`);
+    }
+    const file = join(dir, `ca-${createHash("sha256").update(pem).digest("hex").slice(0, 16)}.pem`);
     writeFileSync(file, pem, { mode: 0o644 });
     return file;
+}
+
+/** The engines the admin identity must configure, from the cluster's configuration. */
+export function adminScope(s: ClusterSettings): AdminScope {
+    return {
+        kvV2Mounts: s.config.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
+        awsMounts: s.config.aws.map((a) => a.path),
+        transitMounts: s.config.transit.map((t) => t.path),
+    };
 }
 
 /**
@@ -106,24 +133,25 @@ export function createBootstrap(name: string, s: ClusterSettings, deps: Bootstra
         keyHolders: b.keyHolders.map((h) => h.name),
         custody: custodySpec(s, deps),
         revokeRootToken: b.revokeRootToken,
+        adminPolicyHcl: adminPolicyHcl(adminScope(s)),
         timeoutSeconds: b.timeoutSeconds,
         // With Shamir every run checks for replicas that restarted sealed.
         unsealCheck: s.seal.type === "shamir" ? new Date().toISOString() : undefined,
     }, { parent, dependsOn: [deps.release] });
 
-    // Known only once the init resource exists; the value is this run's address (tunnel ports change per run).
+    // Known only once the init resource exists; the value is this run's address (a tunnel port can differ per run).
     const address = pulumi.all([init.id, access.apiAddress]).apply(([, a]) => a);
     const provider = new Provider(name, {
         address,
-        token: b.revokeRootToken ? undefined : init.rootToken,
-        authLogin: b.revokeRootToken
-            ? init.admin.apply((a) => ({ path: `auth/${a!.mount}/login`, parameters: { role_id: a!.roleId, secret_id: a!.secretId } }))
-            : undefined,
-        caCertFile: access.caCertPem?.apply(caCertFile),
+        // Once the admin identity exists the root token is revoked: the provider logs in as the identity.
+        // (An output resolving to undefined leaves the setting unset.)
+        token: pulumi.all([init.rootToken, init.admin]).apply(([token, admin]) => (admin ? undefined : token)) as pulumi.Output<string>,
+        authLogin: init.admin.apply((a) => (a ? { path: `auth/${a.mount}/login`, parameters: { role_id: a.roleId, secret_id: a.secretId } } : undefined)) as pulumi.Output<ProviderAuthLogin>,
+        caCertFile: access.caCertPem?.apply((pem) => (pem ? caCertFile(pem) : undefined)) as pulumi.Output<string> | undefined,
         // Every run works with a short-lived child token (20 minutes) rather than the long-lived credential itself.
         skipChildToken: false,
         maxLeaseTtlSeconds: 1200,
         skipTlsVerify: false,
     }, { parent });
-    return { init, provider, rootToken: init.rootToken, access };
+    return { init, provider, rootToken: init.rootToken };
 }

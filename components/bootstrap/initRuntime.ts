@@ -5,15 +5,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { openCustody, CustodyRecords, CustodySpec } from "./custody";
 import type { AdminRecord, InitRecord } from "./custody/types";
-import { initializeVault } from "./initializeVault";
+import { initializeVault, PostInitError } from "./initializeVault";
 
 export interface VaultInitInputs {
-    /** API address for this run (a tunnel port changes every run: not a reason to update). */
+    /** API address for this run: a tunnel (usually on a stable port, but not always) or bootstrap.address. */
     apiAddress: string;
     /** Per-replica addresses for Shamir unseal (likewise per run). */
     replicaAddresses: string[];
     caCertPem?: string;
-    tlsServerName?: string;
     seal: "awskms" | "shamir";
     keyShares: number;
     keyThreshold: number;
@@ -21,6 +20,8 @@ export interface VaultInitInputs {
     keyHolders: string[];
     custody: CustodySpec;
     revokeRootToken: boolean;
+    /** The admin identity's policy, rendered from the configured engines; rewritten when it changes. */
+    adminPolicyHcl: string;
     timeoutSeconds: number;
     /** Changes on every run with Shamir, so that replicas found sealed are unsealed again. */
     unsealCheck?: string;
@@ -29,18 +30,21 @@ export interface VaultInitInputs {
 export interface VaultInitOutputs extends VaultInitInputs {
     /** The initial root token; empty once revoked for the admin identity. Secret. */
     rootToken: string;
-    /** Admin AppRole credentials when the root token is revoked. Secret. */
+    /** Admin AppRole credentials once the root token is revoked. Secret. */
     admin?: { mount: string; roleId: string; secretId: string };
     sealType: string;
     recoverySeal: boolean;
     initializedAt: string;
     custodyDescription: string;
-    /** With `state` custody only: the records themselves. Secret. */
+    /**
+     * The records themselves, with `state` custody, or while a custody write is pending after a failure (then the
+     * next run writes them to custody). Secret.
+     */
     stateRecords?: Partial<CustodyRecords>;
 }
 
 /** Inputs whose change needs the init step to run again. Addresses and init-time parameters do not. */
-const DIFFED: (keyof VaultInitInputs)[] = ["seal", "custody", "revokeRootToken", "unsealCheck", "caCertPem", "tlsServerName"];
+const DIFFED: (keyof VaultInitInputs)[] = ["seal", "custody", "revokeRootToken", "adminPolicyHcl", "unsealCheck", "caCertPem"];
 
 function withoutKubeconfig(spec: CustodySpec): unknown {
     return spec.type === "kubernetes-secret" ? { ...spec, kubeconfig: undefined } : spec;
@@ -54,44 +58,66 @@ export async function diff(_id: string, olds: VaultInitOutputs, news: VaultInitI
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: ["rootToken", "initializedAt", "sealType", "recoverySeal"] };
 }
 
-async function run(inputs: VaultInitInputs, previous: Partial<CustodyRecords>): Promise<VaultInitOutputs> {
-    const custody = openCustody(inputs.custody, previous);
-    const result = await initializeVault({
-        address: inputs.apiAddress,
-        replicaAddresses: inputs.replicaAddresses.length > 0 ? inputs.replicaAddresses : undefined,
-        caCertPem: inputs.caCertPem,
-        tlsServerName: inputs.tlsServerName,
-        keyShares: inputs.keyShares,
-        keyThreshold: inputs.keyThreshold,
-        pgpKeys: inputs.pgpKeys,
-        keyHolders: inputs.keyHolders,
-        custody,
-        revokeRootToken: inputs.revokeRootToken,
-        timeoutMs: inputs.timeoutSeconds * 1000,
-    });
-    const admin: AdminRecord | undefined = result.admin;
-    return {
+function outputs(inputs: VaultInitInputs, o: { record: InitRecord; admin?: AdminRecord; rootToken: string; sealType: string; recoverySeal: boolean;
+    custodyDescription: string; keepRecords: boolean }): VaultInitOutputs {
+    const outs: VaultInitOutputs = {
         ...inputs,
-        rootToken: result.rootToken,
-        admin: admin ? { mount: admin.mount, roleId: admin.roleId, secretId: admin.secretId } : undefined,
-        sealType: result.sealType,
-        recoverySeal: result.recoverySeal,
-        initializedAt: result.record.initializedAt,
-        custodyDescription: custody.description,
-        stateRecords: inputs.custody.type === "state" ? { init: result.record, admin } : undefined,
+        rootToken: o.rootToken,
+        admin: o.admin ? { mount: o.admin.mount, roleId: o.admin.roleId, secretId: o.admin.secretId } : undefined,
+        sealType: o.sealType,
+        recoverySeal: o.recoverySeal,
+        initializedAt: o.record.initializedAt,
+        custodyDescription: o.custodyDescription,
+        stateRecords: o.keepRecords ? { init: o.record, admin: o.admin } : undefined,
     };
+    // Pulumi's wire format has no `undefined`.
+    return JSON.parse(JSON.stringify(outs));
+}
+
+/**
+ * Runs the init step. When something fails after Vault was initialized, the resource is still recorded, with the
+ * init record in its secret state if custody could not take it, so that nothing is lost and the next run finishes:
+ * Pulumi's "created but failed to initialize" (an error carrying `id` and `properties`).
+ */
+async function run(inputs: VaultInitInputs, previous: Partial<CustodyRecords>, id?: string): Promise<{ id: string; outs: VaultInitOutputs }> {
+    const custody = openCustody(inputs.custody, previous);
+    const inState = inputs.custody.type === "state";
+    try {
+        const result = await initializeVault({
+            address: inputs.apiAddress,
+            replicaAddresses: inputs.replicaAddresses.length > 0 ? inputs.replicaAddresses : undefined,
+            caCertPem: inputs.caCertPem,
+            keyShares: inputs.keyShares,
+            keyThreshold: inputs.keyThreshold,
+            pgpKeys: inputs.pgpKeys,
+            keyHolders: inputs.keyHolders,
+            custody,
+            revokeRootToken: inputs.revokeRootToken,
+            adminPolicyHcl: inputs.adminPolicyHcl,
+            recoveredRecord: inState ? undefined : previous.init,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+        });
+        return {
+            id: id ?? `vault-init-${result.record.initializedAt}`,
+            outs: outputs(inputs, { ...result, custodyDescription: custody.description, keepRecords: inState }),
+        };
+    } catch (e) {
+        if (!(e instanceof PostInitError)) throw e;
+        const { record, custodyWritten, admin } = e.partial;
+        const outs = outputs(inputs, {
+            record, admin, rootToken: admin ? "" : record.rootToken, sealType: record.sealType, recoverySeal: record.recoverySeal,
+            custodyDescription: custody.description, keepRecords: inState || !custodyWritten,
+        });
+        throw Object.assign(new Error(e.message), { id: id ?? `vault-init-${record.initializedAt}`, properties: outs, reasons: [e.message] });
+    }
 }
 
 export async function create(inputs: VaultInitInputs): Promise<pulumi.dynamic.CreateResult> {
-    const outs = await run(inputs, {});
-    return { id: `vault-init-${outs.initializedAt}`, outs };
+    return run(inputs, {});
 }
 
-export async function update(_id: string, olds: VaultInitOutputs, news: VaultInitInputs): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(id: string, olds: VaultInitOutputs, news: VaultInitInputs): Promise<pulumi.dynamic.UpdateResult> {
     // Records kept in state travel from the old outputs: an update must never lose them.
-    const previous: Partial<CustodyRecords> = olds.stateRecords ?? {};
-    const outs = await run(news, previous);
+    const { outs } = await run(news, olds.stateRecords ?? {}, id);
     return { outs };
 }
-
-export type { InitRecord };

@@ -1,4 +1,4 @@
-import { createAdminIdentity, loginAdmin, revokeRootToken } from "./adminIdentity";
+import { ADMIN_POLICY_HCL, createAdminIdentity, loginAdmin, revokeRootToken } from "./adminIdentity";
 import type { AdminRecord, Custody, InitRecord } from "./custody/types";
 import { describeError, isTlsError, VaultApiError, VaultClient, VaultEndpoint } from "./vaultApi";
 
@@ -23,6 +23,13 @@ export interface InitializeVaultOptions {
     custody: Custody;
     /** Create Pulumi's admin AppRole identity, keep it in custody and revoke the root token. */
     revokeRootToken?: boolean;
+    /** The admin identity's policy (written at creation and on every later run). Default {@link ADMIN_POLICY_HCL}. */
+    adminPolicyHcl?: string;
+    /**
+     * An init record kept by an earlier run whose custody write failed (see {@link PostInitError}): written to custody
+     * now, if custody is still empty.
+     */
+    recoveredRecord?: InitRecord;
     /** How long to wait for the API to answer. Default 600 000 ms. */
     timeoutMs?: number;
     /** First retry delay; doubles up to 10 s. Default 1000 ms. */
@@ -44,6 +51,17 @@ export interface InitResult {
     admin?: AdminRecord;
     /** Addresses of the replicas this call unsealed. */
     unsealed: string[];
+}
+
+/**
+ * Something failed after Vault was initialized. The init record is in `partial.record`: the caller must keep it
+ * (when `custodyWritten` is false it exists nowhere else) and run again to finish the remaining steps.
+ */
+export class PostInitError extends Error {
+    constructor(message: string, readonly partial: { record: InitRecord; custodyWritten: boolean; admin?: AdminRecord }) {
+        super(message);
+        this.name = "PostInitError";
+    }
 }
 
 interface InitStatus { initialized: boolean }
@@ -80,41 +98,58 @@ export async function initializeVault(options: InitializeVaultOptions): Promise<
         await custody.preflight("init");
         record = await performInit(client, options, seal, recoverySeal);
         initialized = true;
-        await writeWithRetries(custody, record, log);
+        await keepInCustody(custody, record, wait);
         log(`Vault initialized; the init response is kept in ${custody.description}`);
     } else {
         const kept = await custody.read("init");
-        if (!kept) {
+        if (kept) {
+            record = kept;
+        } else if (options.recoveredRecord) {
+            record = options.recoveredRecord;
+            await keepInCustody(custody, record, wait);
+            log(`The init response kept by an earlier run is now in ${custody.description}`);
+        } else {
             throw new Error(`Vault at ${client.address} is already initialized, but ${custody.description} holds no init record, so there is ` +
                 "no token to configure it with. Initialize custody with the original init response, or point bootstrap.custody at where it is kept.");
         }
-        record = kept;
     }
 
-    const unsealed: string[] = [];
-    if (!recoverySeal) {
-        for (const address of options.replicaAddresses ?? [options.address]) {
-            if (await unsealReplica(new VaultClient(endpoint(address)), record, wait)) unsealed.push(address);
-        }
-    }
-
+    // From here on the record is safe in custody: a failure leaves it there and the next run finishes the work.
     let admin: AdminRecord | undefined;
-    let rootToken = record.rootTokenEncrypted ? "" : record.rootToken;
-    if (options.revokeRootToken) {
-        admin = await custody.read("admin");
-        if (!admin) {
-            if (record.rootTokenEncrypted) throw new Error("the root token is PGP-encrypted, so the admin identity cannot be created automatically");
-            await custody.preflight("admin");
-            admin = await createAdminIdentity(client.withToken(record.rootToken));
-            await custody.writeOnce("admin", admin);
-            log(`Created the ${admin.mount}/${admin.roleName} AppRole identity; its credentials are kept in ${custody.description}`);
+    try {
+        const unsealed: string[] = [];
+        if (!recoverySeal) {
+            for (const address of options.replicaAddresses ?? [options.address]) {
+                if (await unsealReplica(new VaultClient(endpoint(address)), record, wait)) unsealed.push(address);
+            }
         }
-        await loginAdmin(client, admin);
-        if (!record.rootTokenEncrypted && await revokeRootToken(client.withToken(record.rootToken))) log("Revoked the initial root token");
-        rootToken = "";
+        // Once an admin identity exists the root token is gone for good, whatever this run asks.
+        admin = await custody.read("admin");
+        if (options.revokeRootToken || admin) {
+            admin = await ensureAdminIdentity(client, custody, record, admin, options.adminPolicyHcl ?? ADMIN_POLICY_HCL, log);
+        }
+        return { initialized, sealType: seal.type, recoverySeal, rootToken: admin || record.rootTokenEncrypted ? "" : record.rootToken, record, admin, unsealed };
+    } catch (e) {
+        throw new PostInitError(`Vault is initialized and its init response is kept in ${custody.description}, but a later step failed: ${describeError(e)}. Run again to finish.`,
+            { record, custodyWritten: true, admin });
     }
+}
 
-    return { initialized, sealType: seal.type, recoverySeal, rootToken, record, admin, unsealed };
+/** The admin identity: created (and kept in custody) once, its policy brought up to date, the root token revoked. */
+async function ensureAdminIdentity(client: VaultClient, custody: Custody, record: InitRecord, existing: AdminRecord | undefined,
+    policyHcl: string, log: (m: string) => void): Promise<AdminRecord> {
+    let admin = existing;
+    if (!admin) {
+        if (record.rootTokenEncrypted) throw new Error("the root token is PGP-encrypted, so the admin identity cannot be created automatically");
+        await custody.preflight("admin");
+        admin = await createAdminIdentity(client.withToken(record.rootToken), policyHcl);
+        await custody.writeOnce("admin", admin);
+        log(`Created the ${admin.mount}/${admin.roleName} AppRole identity; its credentials are kept in ${custody.description}`);
+    }
+    const asAdmin = await loginAdmin(client, admin);
+    await asAdmin.request("PUT", `/v1/sys/policies/acl/${admin.policyName}`, { policy: policyHcl });
+    if (!record.rootTokenEncrypted && await revokeRootToken(client.withToken(record.rootToken))) log("Revoked the initial root token");
+    return admin;
 }
 
 async function performInit(client: VaultClient, o: InitializeVaultOptions, seal: SealStatus, recoverySeal: boolean): Promise<InitRecord> {
@@ -139,8 +174,11 @@ async function performInit(client: VaultClient, o: InitializeVaultOptions, seal:
     };
 }
 
-/** Losing the record after init would lose Vault: try hard before giving up. */
-async function writeWithRetries(custody: Custody, record: InitRecord, log: (m: string) => void): Promise<void> {
+/**
+ * Losing the record after init would lose Vault: try hard, and if custody still refuses, hand the record to the
+ * caller in a {@link PostInitError} (the init resource keeps it in the Pulumi state and retries on the next run).
+ */
+async function keepInCustody(custody: Custody, record: InitRecord, wait: WaitOptions): Promise<void> {
     let last: unknown;
     for (let attempt = 1; attempt <= 5; attempt++) {
         try {
@@ -148,12 +186,12 @@ async function writeWithRetries(custody: Custody, record: InitRecord, log: (m: s
             return;
         } catch (e) {
             last = e;
-            log(`Writing the init record to ${custody.description} failed (attempt ${attempt} of 5): ${describeError(e)}`);
-            await sleep(1000 * attempt);
+            wait.log(`Writing the init record to ${custody.description} failed (attempt ${attempt} of 5): ${describeError(e)}`);
+            if (attempt < 5) await sleep(wait.retryDelayMs * attempt);
         }
     }
-    throw new Error(`Vault was initialized but ${custody.description} could not keep the init response: ${describeError(last)}. ` +
-        "The keys are lost with this process; the storage must be wiped and Vault initialized again.");
+    throw new PostInitError(`Vault is initialized, but ${custody.description} could not keep the init response: ${describeError(last)}. ` +
+        "The response is kept by the caller (the init resource's secret state) and written to custody on the next run.", { record, custodyWritten: false });
 }
 
 /** Unseals one replica with the kept unseal keys when it is sealed. Returns whether it was sealed. */

@@ -13,7 +13,7 @@ export interface KubeConfig {
 
 export interface CoreV1Api {
     readNamespacedSecret(p: { name: string; namespace: string }): Promise<{ data?: Record<string, string> }>;
-    createNamespacedSecret(p: { namespace: string; body: Record<string, unknown> }): Promise<unknown>;
+    createNamespacedSecret(p: { namespace: string; body: Record<string, unknown>; dryRun?: string }): Promise<unknown>;
     listNamespacedPod(p: { namespace: string; labelSelector?: string }): Promise<{ items?: { metadata?: { name?: string } }[] }>;
 }
 

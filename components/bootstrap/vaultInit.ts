@@ -15,9 +15,7 @@ export const INIT_SECRET_OUTPUTS = ["rootToken", "admin", "stateRecords", "custo
 export class VaultInit extends pulumi.dynamic.Resource {
     declare readonly rootToken: pulumi.Output<string>;
     declare readonly admin: pulumi.Output<{ mount: string; roleId: string; secretId: string } | undefined>;
-    declare readonly apiAddress: pulumi.Output<string>;
     declare readonly sealType: pulumi.Output<string>;
-    declare readonly recoverySeal: pulumi.Output<boolean>;
     declare readonly initializedAt: pulumi.Output<string>;
     declare readonly custodyDescription: pulumi.Output<string>;
 

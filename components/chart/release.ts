@@ -22,7 +22,6 @@ export interface ReleaseInputs {
 export function serverConfigFor(s: ClusterSettings, aws: { region?: string; tableName?: string; kmsKeyArn?: string }): ServerConfig {
     const tls = s.tls.enabled ? s.tls : undefined;
     const caFile = tls ? `${tls.mountDir}/${TLS_FILES.ca}` : undefined;
-    const scheme = tls ? "https" : "http";
     return {
         ui: s.ui.enabled,
         listener: {
@@ -36,7 +35,7 @@ export function serverConfigFor(s: ClusterSettings, aws: { region?: string; tabl
                   type: "raft",
                   path: RAFT_DATA_PATH,
                   retryJoin: s.names.pods.map((pod) => ({
-                      leaderApiAddr: `${scheme}://${pod}.${s.names.internalService}:${VAULT_PORT}`,
+                      leaderApiAddr: `${s.names.scheme}://${pod}.${s.names.internalService}:${VAULT_PORT}`,
                       leaderCaCertFile: caFile,
                   })),
               },

@@ -15,8 +15,10 @@ export interface ClusterNames {
     tlsSecret: string;
     /** Server pod names, `<fullname>-0` ... */
     pods: string[];
+    /** `https`, or `http` when TLS is explicitly off. */
+    scheme: "https" | "http";
     /** In-cluster API address of the cluster service. */
-    address(scheme: "https" | "http"): string;
+    address: string;
 }
 
 export const VAULT_PORT = 8200;
@@ -25,7 +27,7 @@ export const VAULT_PORT = 8200;
 export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
 const CLUSTER_DOMAIN = "cluster.local";
 
-export function clusterNames(fullname: string, namespace: string, replicas: number): ClusterNames {
+export function clusterNames(fullname: string, namespace: string, replicas: number, scheme: "https" | "http" = "https"): ClusterNames {
     return {
         fullname,
         namespace,
@@ -34,7 +36,8 @@ export function clusterNames(fullname: string, namespace: string, replicas: numb
         activeService: `${fullname}-active`,
         tlsSecret: `${fullname}-server-tls`,
         pods: Array.from({ length: replicas }, (_, i) => `${fullname}-${i}`),
-        address: (scheme) => `${scheme}://${fullname}.${namespace}.svc:${VAULT_PORT}`,
+        scheme,
+        address: `${scheme}://${fullname}.${namespace}.svc:${VAULT_PORT}`,
     };
 }
 

@@ -4,6 +4,7 @@ import {
     Problems, REDACTED, checkShape, isCidr, isDnsLabel, isDnsName, isIpAddress, isPlainObject, isPositiveInteger, isQuantity,
 } from "../validation";
 import { resolveBootstrapSettings, BootstrapSettings } from "../bootstrap/settings";
+import { ADMIN_AUTH_MOUNT, ADMIN_POLICY_NAME } from "../bootstrap/adminIdentity";
 import { resolveConfigSettings, ConfigSettings } from "../config/settings";
 import type {
     AuditStorageArgs, CsiArgs, ImageArgs, InjectorArgs, IrsaArgs, ServerArgs, UiArgs, VaultClusterArgs, VpcEndpointsArgs,
@@ -132,7 +133,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         }
     }
 
-    const names = clusterNames(releaseName, namespace, isPositiveInteger(replicas) ? replicas : 1);
+    const names = clusterNames(releaseName, namespace, isPositiveInteger(replicas) ? replicas : 1, args.tls?.enabled === false ? "http" : "https");
     const ingress = resolveIngress(p, args);
     const ui = resolveUi(p, args.ui);
     const tls = resolveTls(p, args, names, ingress?.host);
@@ -142,6 +143,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled,
     });
     const config = resolveConfig(p, args, auditStorage.enabled);
+    reserveAdminNames(p, config);
 
     const settings: ClusterSettings = {
         name, namespace, createNamespace: args.createNamespace ?? true, releaseName, names,
@@ -336,6 +338,14 @@ function resolveConfig(p: Problems, args: VaultClusterArgs, auditVolume: boolean
         }
     });
     return config;
+}
+
+/** The admin identity's policy and auth mount belong to the init step; the configuration must not take them over. */
+function reserveAdminNames(p: Problems, config: ConfigSettings): void {
+    config.policies.forEach((policy) => p.check(policy.name !== ADMIN_POLICY_NAME, `config.policies.${policy.name}`, policy.name,
+        "is the policy of Pulumi's own admin identity (written by the init step)", "choose another policy name"));
+    [...config.kubernetesAuth, ...config.jwtAuth, ...config.appRoleAuth].forEach((mount) => p.check(mount.path !== ADMIN_AUTH_MOUNT,
+        "config auth mount path", mount.path, "is the AppRole mount of Pulumi's own admin identity", "choose another mount path"));
 }
 
 function resolveAuditStorage(p: Problems, a: AuditStorageArgs | undefined): ClusterSettings["auditStorage"] {

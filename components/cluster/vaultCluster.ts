@@ -67,10 +67,9 @@ export class VaultCluster extends pulumi.ComponentResource {
             namespace, region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
         }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret) });
 
-        const scheme = settings.tls.enabled ? "https" : "http";
         this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
         this.releaseName = release.status.name.apply((n) => n ?? settings.releaseName);
-        this.address = release.status.apply(() => settings.names.address(scheme));
+        this.address = release.status.apply(() => settings.names.address);
         this.externalAddress = externalAddressOf(name, settings, release, parent);
         this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
         this.tableName = aws?.tableName;
@@ -108,11 +107,10 @@ function present<T>(...items: (T | undefined)[]): T[] {
 function externalAddressOf(name: string, s: ClusterSettings, release: pulumi.Resource, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
     if (s.ingress) return pulumi.output(`https://${s.ingress.host}`);
     if (s.ui.enabled && s.ui.serviceType === "LoadBalancer") {
-        const scheme = s.tls.enabled ? "https" : "http";
         const service = Service.get(`${name}-ui`, `${s.namespace}/${s.names.fullname}-ui`, { ...opts, dependsOn: [release] });
         return service.status.loadBalancer.ingress.apply((ingress) => {
             const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
-            return host ? `${scheme}://${host}:${VAULT_PORT}` : "";
+            return host ? `${s.names.scheme}://${host}:${VAULT_PORT}` : "";
         });
     }
     return undefined;

@@ -378,7 +378,7 @@ export function loadStack(name: string): StackInfo {
 export function stackAddresses(stack: StackInfo): string[] {
     const c = stack.cluster;
     const scheme = c.tls?.enabled === false ? "http" : "https";
-    const addresses = [clusterNames(c.releaseName ?? "vault", c.namespace ?? "vault", 1).address(scheme)];
+    const addresses = [clusterNames(c.releaseName ?? "vault", c.namespace ?? "vault", 1, scheme).address];
     if (c.ingress?.host) addresses.push(`https://${c.ingress.host}`);
     return addresses;
 }

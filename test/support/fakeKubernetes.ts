@@ -17,6 +17,8 @@ export class FakeKubernetes {
     /** `pod:port` → local TCP port the forward reaches. */
     readonly targets = new Map<string, number>();
     readonly forwards: string[] = [];
+    /** RBAC stand-in: false answers 403 to every Secret create (dry runs included). */
+    canCreateSecrets = true;
     private server?: https.Server;
     url = "";
 
@@ -88,7 +90,9 @@ export class FakeKubernetes {
             if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/.exec(url.pathname)) && req.method === "POST") {
                 const body = JSON.parse(Buffer.concat(chunks).toString());
                 const key = `${m[1]}/${body.metadata.name}`;
+                if (!this.canCreateSecrets) return status(403, "Forbidden", `secrets is forbidden: cannot create resource "secrets" in namespace "${m[1]}"`);
                 if (this.secrets.has(key)) return status(409, "AlreadyExists", `secrets "${body.metadata.name}" already exists`);
+                if (url.searchParams.get("dryRun") === "All") return reply(201, body);
                 const stored = { ...body, metadata: { ...body.metadata, namespace: m[1] } };
                 this.secrets.set(key, stored);
                 return reply(201, stored);

@@ -1,5 +1,5 @@
 import { clientNode, CoreV1Api, loadKubeConfig } from "../kube";
-import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot } from "./types";
+import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot, sameRecord } from "./types";
 
 export interface KubernetesSecretCustodySpec {
     type: "kubernetes-secret";
@@ -41,15 +41,27 @@ export class KubernetesSecretCustody implements Custody {
         return JSON.parse(Buffer.from(data, "base64").toString("utf8")) as CustodyRecords[S];
     }
 
+    /** Empty, and creatable: a server-side dry run proves the namespace exists and the RBAC allows the create. */
     async preflight(slot: CustodySlot): Promise<void> {
         if (await this.read(slot)) throw alreadyWritten(`Secret ${this.spec.namespace}/${this.spec.names[slot]}`, slot);
+        await this.create(slot, { version: 1 } as CustodyRecords[CustodySlot], true);
     }
 
     async writeOnce<S extends CustodySlot>(slot: S, record: CustodyRecords[S]): Promise<void> {
+        try {
+            await this.create(slot, record, false);
+        } catch (e) {
+            if (!(e instanceof CustodyError && /already holds/.test(e.message))) throw e;
+            if (!sameRecord(await this.read(slot), record)) throw e;
+        }
+    }
+
+    private async create(slot: CustodySlot, record: CustodyRecords[CustodySlot], dryRun: boolean): Promise<void> {
         const name = this.spec.names[slot];
         try {
             await (await this.core()).createNamespacedSecret({
                 namespace: this.spec.namespace,
+                dryRun: dryRun ? "All" : undefined,
                 body: {
                     apiVersion: "v1", kind: "Secret", type: "Opaque",
                     metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi-vault-cluster", "vault-cluster/custody": slot } },
@@ -59,12 +71,16 @@ export class KubernetesSecretCustody implements Custody {
             });
         } catch (e: any) {
             if (e?.code === 409) throw alreadyWritten(`Secret ${this.spec.namespace}/${name}`, slot);
-            throw wrap(e, `creating Secret ${this.spec.namespace}/${name}`);
+            throw wrap(e, `${dryRun ? "checking (dry run) that it can create" : "creating"} Secret ${this.spec.namespace}/${name}`);
         }
     }
 }
 
 function wrap(e: any, doing: string): CustodyError {
-    const reason = e?.body && typeof e.body === "object" ? e.body.message : undefined;
+    let body = e?.body;
+    if (typeof body === "string") {
+        try { body = JSON.parse(body); } catch { body = undefined; }
+    }
+    const reason = body && typeof body === "object" ? body.message : undefined;
     return new CustodyError(`Kubernetes API failed ${doing}: ${e?.code ? `HTTP ${e.code}` : e?.message ?? e}${reason ? ` (${reason})` : ""}`);
 }

@@ -1,5 +1,5 @@
-import { randomUUID } from "crypto";
-import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot } from "./types";
+import { createHash } from "crypto";
+import { alreadyWritten, Custody, CustodyError, CustodyRecords, CustodySlot, sameRecord } from "./types";
 
 export interface SecretsManagerCustodySpec {
     type: "aws-secrets-manager";
@@ -45,6 +45,8 @@ export class SecretsManagerCustody implements Custody {
     }
 
     async read<S extends CustodySlot>(slot: S): Promise<CustodyRecords[S] | undefined> {
+        // A slot without a secret holds nothing (the admin slot exists only when the root token is retired).
+        if (!this.spec.secretIds[slot]) return undefined;
         const { client, sm } = this.sdk();
         const id = this.secretId(slot);
         try {
@@ -76,9 +78,16 @@ export class SecretsManagerCustody implements Custody {
     async writeOnce<S extends CustodySlot>(slot: S, record: CustodyRecords[S]): Promise<void> {
         const { client, sm } = this.sdk();
         const id = this.secretId(slot);
-        if (await this.read(slot)) throw alreadyWritten(`secret ${id}`, slot);
+        const existing = await this.read(slot);
+        if (existing) {
+            if (sameRecord(existing, record)) return;
+            throw alreadyWritten(`secret ${id}`, slot);
+        }
+        const text = JSON.stringify(record);
+        // A token derived from the content makes a retried put of the same record idempotent on AWS's side too.
+        const token = createHash("sha256").update(text).digest("hex");
         try {
-            await client.send(new sm.PutSecretValueCommand({ SecretId: id, SecretString: JSON.stringify(record), ClientRequestToken: randomUUID() }));
+            await client.send(new sm.PutSecretValueCommand({ SecretId: id, SecretString: text, ClientRequestToken: token }));
         } catch (e) {
             throw wrap(e, `writing secret ${id}`);
         }

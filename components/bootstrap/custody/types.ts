@@ -55,6 +55,11 @@ export class CustodyError extends Error {
     }
 }
 
+/** The same record written again (a retry whose first attempt succeeded unseen) is not a second write. */
+export function sameRecord(a: unknown, b: unknown): boolean {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Refusal to overwrite a filled slot. */
 export function alreadyWritten(description: string, slot: CustodySlot): CustodyError {
     return new CustodyError(`${description} already holds the ${slot} record; it is written once and never overwritten`);
