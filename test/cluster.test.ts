@@ -74,6 +74,10 @@ describe("VaultCluster with nothing but irsa", () => {
         const policy = JSON.parse(d.recorder.one(ROLE_POLICY).inputs.policy);
         assert.deepEqual(policy.Statement, [
             { Sid: "VaultStorage", Effect: "Allow", Action: DYNAMODB_ACTIONS, Resource: TABLE_ARN },
+            {
+                Sid: "VaultStorageEncryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                Resource: KEY_ARN, Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+            },
             { Sid: "VaultSeal", Effect: "Allow", Action: KMS_SEAL_ACTIONS, Resource: KEY_ARN },
         ]);
         for (const statement of policy.Statement) {
@@ -274,6 +278,25 @@ describe("VaultCluster options", () => {
         const hcl = await parseHcl(serverHcl(d.values));
         assert.equal(hcl.storage.dynamodb[0].table, "legacy-vault");
         assert.equal(hcl.seal.awskms[0].kms_key_id, keyArn);
+    });
+
+    it("lets the AWS secrets engine issue credentials with the pods' role only for what its roles need", async () => {
+        const userPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        const target = `arn:aws:iam::${ACCOUNT_ID}:role/deploy`;
+        const d = await deploy({ irsa: IRSA, config: { secretsEngines: { aws: [
+            { roles: { users: { credentialType: "iam_user", policyArns: [userPolicy] }, ci: { credentialType: "assumed_role", roleArns: [target] },
+                       fed: { credentialType: "federation_token", policyDocument: { Version: "2012-10-17", Statement: [] } } } },
+            { path: "aws-keys", accessKey: "AKIA...", secretKey: "s", roles: { other: { credentialType: "assumed_role", roleArns: ["arn:aws:iam::1:role/elsewhere"] } } },
+        ] } } });
+        const statements = JSON.parse(d.recorder.one(ROLE_POLICY).inputs.policy).Statement;
+        const bySid = Object.fromEntries(statements.map((x: any) => [x.Sid, x]));
+        assert.equal(bySid.SecretsEngineIamUsers.Resource, `arn:aws:iam::${ACCOUNT_ID}:user/vault-*`);
+        assert.ok(!bySid.SecretsEngineIamUsers.Action.includes("iam:AttachUserPolicy"), "attaching is only allowed for the listed policies");
+        assert.deepEqual(bySid.SecretsEngineIamUserPolicies.Condition, { ArnEquals: { "iam:PolicyARN": [userPolicy] } });
+        assert.deepEqual(bySid.SecretsEngineAssumedRoles.Resource, [target], "the engine with its own keys needs nothing from the pods");
+        assert.equal(bySid.SecretsEngineFederationTokens.Resource, `arn:aws:sts::${ACCOUNT_ID}:federated-user/vault-*`);
+        const plain = await deploy({ irsa: IRSA });
+        assert.ok(!JSON.parse(plain.recorder.one(ROLE_POLICY).inputs.policy).Statement.some((x: any) => x.Sid.startsWith("SecretsEngine")));
     });
 
     it("uses an existing IAM role, creating none", async () => {

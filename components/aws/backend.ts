@@ -10,8 +10,22 @@ import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { ClusterSettings } from "../cluster/settings";
-import { irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
+import { DynamicCredentials, irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
 import { TYPE_PREFIX } from "../typeTokens";
+
+/** What AWS secrets engines configured without access keys issue with the pods' own role. */
+export function dynamicCredentials(settings: ClusterSettings, partition: string, accountId: string): DynamicCredentials | undefined {
+    const roles = settings.config.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles));
+    if (roles.length === 0) return undefined;
+    const ofType = (t: string) => roles.filter((r) => r.credentialType === t);
+    return {
+        partition, accountId,
+        iamUsers: ofType("iam_user").length > 0,
+        userPolicyArns: [...new Set(ofType("iam_user").flatMap((r) => r.policyArns ?? []))],
+        federationTokens: ofType("federation_token").length > 0,
+        assumeRoleArns: [...new Set(ofType("assumed_role").flatMap((r) => r.roleArns ?? []))],
+    };
+}
 
 /**
  * The AWS side of a Vault cluster: DynamoDB table, KMS key, the IRSA role with its least-privilege policy,
@@ -93,11 +107,15 @@ export class AwsBackend extends pulumi.ComponentResource {
                 permissionsBoundary: r.permissionsBoundary,
                 tags: aws.tags,
             }, parent);
+            const tableKeyIsOurs = storage.type === "dynamodb" && storage.create !== undefined;
             this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
                 role: role.name,
-                policy: pulumi.all([permittedTableArn, kmsKeyArn]).apply(([t, k]) => JSON.stringify(vaultServerPolicy({
+                policy: pulumi.all([permittedTableArn, kmsKeyArn, region, partition, accountId]).apply(([t, k, reg, p, a]) => JSON.stringify(vaultServerPolicy({
                     tableArn: t,
+                    tableKeyArn: tableKeyIsOurs ? k : undefined,
+                    region: reg,
                     kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
+                    dynamic: dynamicCredentials(settings, p, a),
                 }))),
             }, parent);
             this.roleArn = role.arn;

@@ -60,17 +60,64 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string
     };
 }
 
+/** What the AWS secrets engine does with the pods' own identity (engines configured without access keys). */
+export interface DynamicCredentials {
+    partition: string;
+    accountId: string;
+    /** Roles of credential type iam_user exist. */
+    iamUsers: boolean;
+    /** Managed policies iam_user roles attach to the users they create. */
+    userPolicyArns: string[];
+    /** Roles of credential type federation_token exist. */
+    federationTokens: boolean;
+    /** Roles Vault may assume for assumed_role. */
+    assumeRoleArns: string[];
+}
+
+/** IAM actions the AWS secrets engine calls to create and clean up `iam_user` credentials (Vault's documented set). */
+export const IAM_USER_ACTIONS = [
+    "iam:CreateUser", "iam:DeleteUser", "iam:GetUser", "iam:TagUser",
+    "iam:PutUserPolicy", "iam:DeleteUserPolicy", "iam:ListUserPolicies",
+    "iam:DetachUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:RemoveUserFromGroup",
+    "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys",
+];
+
 /**
- * The Vault server role's only permissions: the storage actions on its table and the seal actions on its key.
- * Each part is present only when the cluster uses it.
+ * The Vault server role's only permissions: the storage actions on its table (and the table's key, through
+ * DynamoDB only), the seal actions on its key, and, when the AWS secrets engine runs on the pods' identity, the
+ * credentials it issues: users named `vault-*`, the listed roles, federation tokens for `vault-*`.
  */
-export function vaultServerPolicy(resources: { tableArn?: string; kmsKeyArn?: string }): PolicyDocument {
+export function vaultServerPolicy(r: { tableArn?: string; tableKeyArn?: string; region?: string; kmsKeyArn?: string; dynamic?: DynamicCredentials }): PolicyDocument {
     const statements: PolicyStatement[] = [];
-    if (resources.tableArn) {
-        statements.push({ Sid: "VaultStorage", Effect: "Allow", Action: DYNAMODB_ACTIONS, Resource: resources.tableArn });
+    if (r.tableArn) {
+        statements.push({ Sid: "VaultStorage", Effect: "Allow", Action: DYNAMODB_ACTIONS, Resource: r.tableArn });
     }
-    if (resources.kmsKeyArn) {
-        statements.push({ Sid: "VaultSeal", Effect: "Allow", Action: KMS_SEAL_ACTIONS, Resource: resources.kmsKeyArn });
+    if (r.tableKeyArn && r.region) {
+        statements.push({
+            Sid: "VaultStorageEncryption", Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: r.tableKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${r.region}.amazonaws.com` } },
+        });
+    }
+    if (r.kmsKeyArn) {
+        statements.push({ Sid: "VaultSeal", Effect: "Allow", Action: KMS_SEAL_ACTIONS, Resource: r.kmsKeyArn });
+    }
+    const d = r.dynamic;
+    if (d?.iamUsers) {
+        const users = `arn:${d.partition}:iam::${d.accountId}:user/vault-*`;
+        statements.push({ Sid: "SecretsEngineIamUsers", Effect: "Allow", Action: IAM_USER_ACTIONS, Resource: users });
+        if (d.userPolicyArns.length > 0) {
+            statements.push({
+                Sid: "SecretsEngineIamUserPolicies", Effect: "Allow", Action: "iam:AttachUserPolicy", Resource: users,
+                Condition: { ArnEquals: { "iam:PolicyARN": d.userPolicyArns } },
+            });
+        }
+    }
+    if (d?.federationTokens) {
+        statements.push({ Sid: "SecretsEngineFederationTokens", Effect: "Allow", Action: "sts:GetFederationToken", Resource: `arn:${d.partition}:sts::${d.accountId}:federated-user/vault-*` });
+    }
+    if (d && d.assumeRoleArns.length > 0) {
+        statements.push({ Sid: "SecretsEngineAssumedRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: d.assumeRoleArns });
     }
     return { Version: "2012-10-17", Statement: statements };
 }
