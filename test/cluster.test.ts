@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS, READINESS_PATH } from "../components";
-import { ACCOUNT_ID, REGION, isSecretValue, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { ACCOUNT_ID, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { VaultCluster } from "../components";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
 import { deploy, IRSA, LOCAL, serverHcl } from "./support/cluster";
 import { parseHcl } from "./support/hcl";
@@ -349,6 +350,15 @@ describe("VaultCluster options", () => {
         const read = d.recorder.resources.find((r) => r.read && r.type === "kubernetes:core/v1:Service")!;
         assert.equal(read.id, "vault/vault-ui");
         assert.equal(await valueOf(d.cluster.externalAddress!), "https://k8s-vault-0123456789.elb.eu-west-1.amazonaws.com:8200");
+    });
+
+    it("reads the load balancer's Service with an unknown ID in a first preview (the engine skips such reads)", async () => {
+        const recorder = await installMocks({ preview: true });
+        new VaultCluster("prod", { irsa: IRSA, ui: { serviceType: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0/8"] } });
+        await settle();
+        const reads = recorder.resources.filter((r) => r.read);
+        assert.equal(reads.length, 1);
+        assert.ok(isUnknownValue(reads[0].id), `read with id ${reads[0].id}: the Service does not exist yet`);
     });
 
     it("applies placement, images, RSA keys, extra SANs, the CSI provider and chart.values last", async () => {

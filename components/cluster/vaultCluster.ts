@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { Service } from "@pulumi/kubernetes/core/v1/service";
+import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
 import { checkValueOverrides, createVaultRelease } from "../chart/release";
@@ -104,10 +105,13 @@ function present<T>(...items: (T | undefined)[]): T[] {
  * The URL clients outside the cluster use: the ingress host, or the UI load balancer's DNS name once AWS has
  * assigned it (read back from the Service the chart created).
  */
-function externalAddressOf(name: string, s: ClusterSettings, release: pulumi.Resource, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
+function externalAddressOf(name: string, s: ClusterSettings, release: Release, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
     if (s.ingress) return pulumi.output(`https://${s.ingress.host}`);
     if (s.ui.enabled && s.ui.serviceType === "LoadBalancer") {
-        const service = Service.get(`${name}-ui`, `${s.namespace}/${s.names.fullname}-ui`, { ...opts, dependsOn: [release] });
+        // The ID comes from the release's outputs: unknown in a first preview, so nothing is read before the Service
+        // exists (a `.get` ignores dependsOn during previews).
+        const id = release.status.apply((st) => `${st.namespace}/${s.names.fullname}-ui`);
+        const service = Service.get(`${name}-ui`, id, opts);
         return service.status.loadBalancer.ingress.apply((ingress) => {
             const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
             return host ? `${s.names.scheme}://${host}:${VAULT_PORT}` : "";

@@ -196,8 +196,12 @@ export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T> {
 
 /** Whether a recorded input is an unknown value (as in a preview). */
 export function isUnknownValue(value: unknown): boolean {
-    return pulumi.isUnknown(value) || (typeof value === "object" && value !== null && (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true);
+    return pulumi.isUnknown(value) || value === UNKNOWN_ID
+        || (typeof value === "object" && value !== null && (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true);
 }
+
+/** How the SDK sends an unknown string (e.g. the ID of a resource read during a preview). */
+export const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Whether an output is marked secret. */
 export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
