@@ -98,6 +98,14 @@ export function isQuantity(value: unknown): value is string {
     return typeof value === "string" && /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(value);
 }
 
+/** A PEM certificate given as text (outputs are not checked here). */
+export function checkPem(p: Problems, field: string, value: unknown): void {
+    if (typeof value === "string") {
+        p.check(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(value), field, value, "is not a PEM certificate",
+            "paste the CA certificate including its -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines (base64-decode EKS's certificateAuthority.data)");
+    }
+}
+
 /** Plain-object check used by the deep merge and by key walkers. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value);

@@ -70,6 +70,27 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assertProblem(e, "tls.rsaBits", "1024", /2048/);
     });
 
+    it("fields of another variant, which would otherwise be ignored silently", async () => {
+        const e = await refused({ ...LOCAL, storage: { type: "raft", tableName: "vault" } as any, seal: { type: "shamir", kmsKeyArn: "x" } as any, tls: { enabled: false, validityHours: 10 }, tags: { a: "b" } });
+        assert.deepEqual(e.problems.map((p) => p.field).sort(), ["seal.kmsKeyArn", "storage.tableName", "tags", "tls.validityHours"]);
+        assertProblem(e, "storage.tableName", "<not shown>", /remove it \(storage type "raft" takes: type, size, storageClass\)/);
+    });
+
+    it("a KMS key ID or alias where the key ARN is needed, a CA that is not PEM, a name the KMS alias cannot carry", async () => {
+        const e = await refused({ irsa: IRSA, seal: { type: "awskms", kmsKeyArn: "alias/vault" }, tls: { existingSecretName: "tls", caCertPem: "not a cert" } });
+        assertProblem(e, "seal.kmsKeyArn", "\"alias/vault\"", /not an ID or alias/);
+        assertProblem(e, "tls.caCertPem", "\"not a cert\"", /BEGIN CERTIFICATE/);
+        const recorder = await installMocks();
+        assert.throws(() => new VaultCluster("prod.eu", { irsa: IRSA }), /\(component name\) = "prod\.eu": cannot name the KMS alias/);
+        await settle();
+        assert.deepEqual(recorder.resources, []);
+    });
+
+    it("a chart.values conflict together with other problems, in one report", async () => {
+        const e = await refused({ ...LOCAL, replicas: 0, chart: { values: { global: { tlsDisable: true } } } });
+        assert.deepEqual(e.problems.map((p) => p.field).sort(), ["chart.values.global.tlsDisable", "replicas"]);
+    });
+
     it("an early renewal window longer than the certificate's validity", async () => {
         assertProblem(await refused({ ...LOCAL, tls: { validityHours: 100, earlyRenewalHours: 200 } }), "tls.earlyRenewalHours", "200", /720/);
     });

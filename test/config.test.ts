@@ -232,6 +232,13 @@ describe("VaultConfig refuses bad input before registering anything", () => {
         assert.match(e2.message, /kubernetesAuth\[1\]\.path = "kubernetes": is already the mount path of another auth method/);
     });
 
+    it("nested mount paths and paths Vault reserves", async () => {
+        const e = await refused({ kvMounts: [{ path: "team" }, { path: "team/kv" }, { path: "sys/kv" }], appRoleAuth: [{ path: "token", roles: {} }] });
+        assert.match(e.message, /kvMounts\[1\]\.path = "team\/kv": overlaps the mount path "team" of another secrets engine \(kvMounts\[0\]\.path\): Vault refuses nested mounts/);
+        assert.match(e.message, /kvMounts\[2\]\.path = "sys\/kv": is under sys\/, which Vault reserves/);
+        assert.match(e.message, /appRoleAuth\[0\]\.path = "token": is under token\/, which Vault reserves/);
+    });
+
     it("a mount path with a leading slash or spaces", async () => {
         const e = await refused({ kvMounts: [{ path: "/my-kv" }, { path: "my kv" }] });
         assert.match(e.message, /kvMounts\[0\]\.path = "\/my-kv": is not a valid mount path\. Fix: no leading or trailing slash and no spaces/);

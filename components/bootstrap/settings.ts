@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Problems, REDACTED, isDnsLabel, isDnsName, isPositiveInteger } from "../validation";
+import { Problems, REDACTED, checkPem, isDnsLabel, isDnsName, isPositiveInteger } from "../validation";
 import type { BootstrapArgs, KeyHolderArgs } from "./args";
 
 export type CustodySettings =
@@ -57,6 +57,7 @@ export function resolveBootstrapSettings(p: Problems, b: BootstrapArgs | undefin
 
     const custody = resolveCustody(p, b, ctx);
     const revokeRootToken = b?.revokeRootToken ?? false;
+    checkPem(p, "bootstrap.addressCaCertPem", b?.addressCaCertPem);
     const timeoutSeconds = b?.timeoutSeconds ?? 600;
     p.check(isPositiveInteger(timeoutSeconds), "bootstrap.timeoutSeconds", timeoutSeconds, "must be a whole number of seconds", "e.g. 600");
     if (typeof b?.address === "string") {

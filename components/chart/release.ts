@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { ClusterSettings } from "../cluster/settings";
-import { RAFT_DATA_PATH } from "../cluster/settings";
-import { TLS_FILES, VAULT_PORT } from "../cluster/names";
-import { InputError } from "../validation";
+import { RAFT_DATA_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
+import type { Problems } from "../validation";
 import { renderServerConfig, ServerConfig } from "./serverConfig";
 import { deepMerge, findValueConflicts, renderChartValues, ResolvedInputs } from "./values";
 
@@ -51,20 +50,15 @@ export function renderReleaseValues(s: ClusterSettings, r: Omit<ResolvedInputs, 
 }
 
 /**
- * Refuses `chart.values` overrides that contradict a managed value, before anything is registered. The values are
- * rendered with placeholders: which paths are managed does not depend on the outputs.
+ * Reports `chart.values` overrides that contradict a managed value. The values are rendered with placeholders: which
+ * paths are managed does not depend on the outputs.
  */
-export function checkValueOverrides(s: ClusterSettings): void {
+export function valueOverrideProblems(p: Problems, s: ClusterSettings): void {
     const placeholder = "<resolved at deployment>";
     const rendered = renderChartValues(s, { serverConfig: placeholder, roleArn: s.aws ? placeholder : undefined, region: placeholder, caCertPem: placeholder });
-    const conflicts = findValueConflicts(rendered, s.chart.values, s.chart.allowOverrides);
-    if (conflicts.length > 0) {
-        throw new InputError(`VaultCluster "${s.name}"`, conflicts.map((c) => ({
-            field: `chart.values.${c.path}`,
-            value: c.theirs,
-            problem: `contradicts the value this component manages (${JSON.stringify(c.ours)})`,
-            fix: `set it through the typed argument, or list "${c.path}" in chart.allowOverrides if you mean it`,
-        })));
+    for (const c of findValueConflicts(rendered, s.chart.values, s.chart.allowOverrides)) {
+        p.add(`chart.values.${c.path}`, c.theirs, `contradicts the value this component manages (${JSON.stringify(c.ours)})`,
+            `set it through the typed argument, or list "${c.path}" in chart.allowOverrides if you mean it`);
     }
 }
 

@@ -1,5 +1,5 @@
-import { AUDIT_MOUNT_PATH, ClusterSettings, PodSettings } from "../cluster/settings";
-import { TLS_FILES, VAULT_PORT } from "../cluster/names";
+import type { ClusterSettings, PodSettings } from "../cluster/settings";
+import { AUDIT_MOUNT_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
 import { isPlainObject } from "../validation";
 
 /** Values resolved from other resources' outputs; placeholders work too (the paths do not depend on them). */

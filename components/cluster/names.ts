@@ -23,6 +23,11 @@ export interface ClusterNames {
 
 export const VAULT_PORT = 8200;
 
+/** Where the chart mounts `server.extraVolumes` secrets: `/vault/userconfig/<secret name>`. */
+export const USERCONFIG_DIR = "/vault/userconfig";
+export const AUDIT_MOUNT_PATH = "/vault/audit";
+export const RAFT_DATA_PATH = "/vault/data";
+
 /** File names inside the TLS secret, as the listener, `VAULT_CACERT` and the raft joins reference them. */
 export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
 const CLUSTER_DOMAIN = "cluster.local";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_SHAPE } from "../argShapes";
 import {
-    Problems, REDACTED, checkShape, isCidr, isDnsLabel, isDnsName, isIpAddress, isPlainObject, isPositiveInteger, isQuantity,
+    Problems, REDACTED, checkPem, checkShape, isCidr, isDnsLabel, isDnsName, isIpAddress, isPlainObject, isPositiveInteger, isQuantity,
 } from "../validation";
 import { resolveBootstrapSettings, BootstrapSettings } from "../bootstrap/settings";
 import { ADMIN_AUTH_MOUNT, ADMIN_POLICY_NAME } from "../bootstrap/adminIdentity";
@@ -9,14 +9,11 @@ import { resolveConfigSettings, ConfigSettings } from "../config/settings";
 import type {
     AuditStorageArgs, CsiArgs, ImageArgs, InjectorArgs, IrsaArgs, ServerArgs, UiArgs, VaultClusterArgs, VpcEndpointsArgs,
 } from "./args";
-import { clusterNames, ClusterNames, serverCertificateNames, CertificateNames } from "./names";
+import { AUDIT_MOUNT_PATH, clusterNames, ClusterNames, serverCertificateNames, CertificateNames, USERCONFIG_DIR } from "./names";
+import { valueOverrideProblems } from "../chart/release";
 
 export const DEFAULT_CHART_VERSION = "0.34.1";
 export const DEFAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
-/** Where the chart mounts `server.extraVolumes` secrets: `/vault/userconfig/<secret name>`. */
-export const USERCONFIG_DIR = "/vault/userconfig";
-export const AUDIT_MOUNT_PATH = "/vault/audit";
-export const RAFT_DATA_PATH = "/vault/data";
 
 export type StorageSettings =
     | {
@@ -127,7 +124,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     const usesAws = clusterUsesAws(args);
     const aws = usesAws ? resolveAws(p, name, args, seal) : undefined;
     if (!usesAws) {
-        for (const field of ["irsa", "vpcEndpoints"] as const) {
+        for (const field of ["irsa", "vpcEndpoints", "tags", "region"] as const) {
             p.check(args[field] === undefined, field, REDACTED, "is only used with DynamoDB storage or the awskms seal",
                 `remove ${field}, or use storage { type: "dynamodb" } / seal { type: "awskms" }`);
         }
@@ -154,12 +151,26 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         server: resolveServer(p, args.server),
         chart, bootstrap, config,
     };
+    valueOverrideProblems(p, settings);
     p.throwIfAny(`VaultCluster "${name}"`);
     return settings;
 }
 
+/** Refuses fields of another variant (e.g. `tableName` with Raft): they would be ignored without a word. */
+function onlyFieldsOf(p: Problems, value: object | undefined, allowed: string[], field: string, variant: string): void {
+    for (const key of Object.keys(value ?? {}).filter((k) => !allowed.includes(k))) {
+        p.add(`${field}.${key}`, REDACTED, `does not apply to ${variant}`, `remove it (${variant} takes: ${allowed.join(", ")})`);
+    }
+}
+
+const RAFT_FIELDS = ["type", "size", "storageClass"];
+const DYNAMODB_FIELDS = ["type", "tableName", "existingTable", "billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery",
+    "deletionProtection", "protect", "retainOnDelete", "maxParallel"];
+const KMS_KEY_ARN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
+
 function resolveStorage(p: Problems, name: string, args: VaultClusterArgs): StorageSettings {
     const s = args.storage ?? { type: "dynamodb" as const };
+    onlyFieldsOf(p, s, s.type === "raft" ? RAFT_FIELDS : DYNAMODB_FIELDS, "storage", `storage type ${JSON.stringify(s.type)}`);
     if (s.type === "raft") {
         const size = s.size ?? "10Gi";
         p.check(isQuantity(size), "storage.size", size, "is not a Kubernetes storage quantity", "use a size such as \"10Gi\"");
@@ -209,10 +220,17 @@ function resolveStorage(p: Problems, name: string, args: VaultClusterArgs): Stor
 
 function resolveSeal(p: Problems, args: VaultClusterArgs): SealSettings {
     const s = args.seal ?? { type: "awskms" as const };
-    if (s.type === "shamir") return { type: "shamir" };
+    if (s.type === "shamir") {
+        onlyFieldsOf(p, s, ["type"], "seal", "the shamir seal");
+        return { type: "shamir" };
+    }
     if (s.type !== "awskms") {
         p.add("seal.type", (s as { type: unknown }).type, "is not a supported seal", "use \"awskms\" or \"shamir\"");
         return { type: "shamir" };
+    }
+    if (typeof s.kmsKeyArn === "string") {
+        p.check(KMS_KEY_ARN.test(s.kmsKeyArn), "seal.kmsKeyArn", s.kmsKeyArn, "is not a KMS key ARN",
+            "pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>): IAM policies and encryption settings need the key ARN, not an ID or alias");
     }
     const deletionWindowInDays = s.deletionWindowInDays ?? 30;
     p.check(Number.isInteger(deletionWindowInDays) && deletionWindowInDays >= 7 && deletionWindowInDays <= 30,
@@ -239,6 +257,8 @@ function resolveAws(p: Problems, name: string, args: VaultClusterArgs, seal: Sea
         p.check(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(args.region), "region", args.region, "is not an AWS region name",
             "use a region such as \"eu-west-1\", or omit it to use the AWS provider's region");
     }
+    p.check(/^[A-Za-z0-9/_-]+$/.test(name), "(component name)", name, "cannot name the KMS alias alias/<name>-vault-unseal",
+        "name the VaultCluster with letters, digits, '/', '_' and '-' only");
     const roleName = irsa.roleName ?? `${name}-vault-server`;
     p.check(/^[\w+=,.@-]{1,64}$/.test(roleName), "irsa.roleName", roleName, "is not a valid IAM role name",
         "use at most 64 letters, digits and +=,.@_-");
@@ -286,7 +306,12 @@ function resolveUi(p: Problems, ui: UiArgs | undefined): ClusterSettings["ui"] {
 
 function resolveTls(p: Problems, args: VaultClusterArgs, names: ClusterNames, ingressHost: string | undefined): TlsSettings {
     const t = args.tls ?? {};
-    if (t.enabled === false) return { enabled: false };
+    if (t.enabled === false) {
+        onlyFieldsOf(p, t, ["enabled"], "tls", "a listener without TLS");
+        return { enabled: false };
+    }
+    checkPem(p, "tls.caCertPem", t.caCertPem);
+    checkPem(p, "tls.ca.certPem", t.ca?.certPem);
     p.check(t.enabled === undefined || t.enabled === true, "tls.enabled", t.enabled, "must be a boolean", "use true (default) or false");
     const algorithm = t.algorithm ?? "ECDSA";
     p.check(algorithm === "ECDSA" || algorithm === "RSA", "tls.algorithm", algorithm, "is not a supported key algorithm", "use \"ECDSA\" or \"RSA\"");

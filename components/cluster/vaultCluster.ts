@@ -4,7 +4,7 @@ import { Service } from "@pulumi/kubernetes/core/v1/service";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
-import { checkValueOverrides, createVaultRelease } from "../chart/release";
+import { createVaultRelease } from "../chart/release";
 import { createBootstrap } from "../bootstrap/bootstrap";
 import { resolvedConfigArgs, VaultConfig } from "../config/vaultConfig";
 import type { VaultInit } from "../bootstrap/vaultInit";
@@ -48,7 +48,6 @@ export class VaultCluster extends pulumi.ComponentResource {
     constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before the component (or anything else) is registered.
         const settings = resolveClusterSettings(name, args ?? {});
-        checkValueOverrides(settings);
         super(`${TYPE_PREFIX}:index:VaultCluster`, name, {}, opts);
         this.settings = settings;
         const parent = { parent: this };

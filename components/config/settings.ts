@@ -1,4 +1,4 @@
-import { Problems, REDACTED, checkShape, isCidr, isDuration, isPositiveInteger } from "../validation";
+import { Problems, REDACTED, checkPem, checkShape, isCidr, isDuration, isPositiveInteger } from "../validation";
 import { CONFIG_SHAPE } from "../argShapes";
 import type {
     AppRoleRoleArgs, AuditDeviceArgs, AwsEngineArgs, JwtAuthRoleArgs, KubernetesAuthRoleArgs, KvMountArgs, PolicyRule,
@@ -59,8 +59,8 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix = ""): ConfigSettings {
     // Composed by a cluster, the cluster's own shape check has covered the config already.
     if (prefix === "") checkShape(p, args, CONFIG_SHAPE, "");
-    const secretMounts = new MountRegistry(p, "secrets engine");
-    const authMounts = new MountRegistry(p, "auth method");
+    const secretMounts = new MountRegistry(p, "secrets engine", ["sys", "auth", "identity", "cubbyhole"]);
+    const authMounts = new MountRegistry(p, "auth method", ["token"]);
 
     const auditDevices = args.auditDevices?.map((d, i) => {
         const f = `${prefix}auditDevices[${i}]`;
@@ -260,28 +260,30 @@ function checkTtl(p: Problems, field: string, value: string | undefined): void {
     }
 }
 
-/** A PEM certificate given as text (outputs are checked by Vault itself). */
-function checkPem(p: Problems, field: string, value: unknown): void {
-    if (typeof value === "string") {
-        p.check(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(value), field, value, "is not a PEM certificate",
-            "paste the CA certificate including its -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines (base64-decode EKS's certificateAuthority.data)");
-    }
-}
-
 function checkMountPath(p: Problems, field: string, path: unknown): boolean {
     return p.check(typeof path === "string" && MOUNT_PATH.test(path), field, path, "is not a valid mount path",
         "no leading or trailing slash and no spaces, e.g. \"my-kv\" or \"team-a/kv\"");
 }
 
-/** Refuses duplicate mount paths within one namespace of mounts (secrets engines, or auth methods). */
+/**
+ * Refuses mount paths Vault would refuse: duplicates and nested paths within one namespace of mounts (secrets
+ * engines, or auth methods), and the paths Vault reserves for itself.
+ */
 class MountRegistry {
     private readonly seen = new Map<string, string>();
-    constructor(private readonly p: Problems, private readonly kind: string) {}
+    constructor(private readonly p: Problems, private readonly kind: string, private readonly reserved: string[]) {}
 
     add(field: string, path: string): void {
         if (!checkMountPath(this.p, field, path)) return;
-        const other = this.seen.get(path);
-        this.p.check(other === undefined, field, path, `is already the mount path of another ${this.kind} (${other})`, "give each mount its own path");
+        const within = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+        const reserved = this.reserved.find((r) => within(path, r));
+        this.p.check(reserved === undefined, field, path, `is under ${reserved}/, which Vault reserves`, "choose another mount path");
+        for (const [other, otherField] of this.seen) {
+            if (within(path, other) || within(other, path)) {
+                this.p.add(field, path, other === path ? `is already the mount path of another ${this.kind} (${otherField})`
+                    : `overlaps the mount path "${other}" of another ${this.kind} (${otherField}): Vault refuses nested mounts`, "give each mount its own path");
+            }
+        }
         this.seen.set(path, field);
     }
 }
