@@ -97,9 +97,8 @@ function renderArtifacts(resources: RegisteredResource[]): Record<string, string
     const out: Record<string, string> = {};
     const of = (type: string) => resources.filter((r) => r.type === type && !r.read);
     for (const release of of("kubernetes:helm.sh/v3:Release")) {
-        const values = unwrapSecrets(release.inputs.values);
-        out["chart-values.yaml"] = toYaml(values, { lineWidth: 0 });
-        const ha = values.server?.ha ?? {};
+        out["chart-values.yaml"] = toYaml(redacted(release.inputs.values), { lineWidth: 0 });
+        const ha = unwrapSecrets(release.inputs.values).server?.ha ?? {};
         out["server.hcl"] = ha.raft?.enabled ? ha.raft.config : ha.config;
         out["release.json"] = json(redacted({ ...release.inputs, values: undefined }));
     }

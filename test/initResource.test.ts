@@ -7,6 +7,7 @@ import { VaultCluster } from "../components";
 import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA, LOCAL } from "./support/cluster";
 import { makeCa, makeServerCertificate } from "./support/certs";
+import { withEnv } from "./support/env";
 import { FakeVault } from "./support/fakeVault";
 import { FakeKubernetes } from "./support/fakeKubernetes";
 
@@ -39,8 +40,7 @@ describe("init resource and chained Vault provider under mocks", () => {
     });
 
     it("serializes a provider that captures no credentials, only the runtime module's path", async () => {
-        process.env.AWS_SECRET_ACCESS_KEY = "super-secret-aws-key";
-        const d = await deploy({ ...LOCAL, bootstrap: { custody: { type: "kubernetes-secret" }, kubeconfig: "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]" } });
+        const d = await withEnv({ AWS_SECRET_ACCESS_KEY: "super-secret-aws-key" }, () => deploy({ ...LOCAL, bootstrap: { custody: { type: "kubernetes-secret" }, kubeconfig: "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]" } }));
         const init = d.recorder.one(DYNAMIC);
         const text = init.inputs.__provider as string;
         assert.match(text, /initRuntime/);

@@ -8,6 +8,10 @@ import { FakeVault, freePort } from "./support/fakeVault";
 import { FakeSecretsManager } from "./support/fakeSecretsManager";
 import { FakeKubernetes } from "./support/fakeKubernetes";
 import { parseHcl } from "./support/hcl";
+import { withEnv } from "./support/env";
+
+/** Credentials for the fake Secrets Manager (the SDK signs requests), and no Node-version notice on stderr. */
+const AWS_TEST_ENV = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test-secret", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
 let ca: TestCa;
 let otherCa: TestCa;
@@ -237,10 +241,7 @@ describe("custody backends", function () {
     });
     afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
 
-    it("AWS Secrets Manager: written once with PutSecretValue, read back on the next run, never overwritten", async () => {
-        process.env.AWS_ACCESS_KEY_ID = "AKIDTEST";
-        process.env.AWS_SECRET_ACCESS_KEY = "test-secret";
-        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+    it("AWS Secrets Manager: written once with PutSecretValue, read back on the next run, never overwritten", () => withEnv(AWS_TEST_ENV, async () => {
         const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf";
         const sm = await new FakeSecretsManager([arn]).start();
         fakes.push(sm);
@@ -257,16 +258,16 @@ describe("custody backends", function () {
         assert.equal(sm.operations("PutSecretValue").length, 1);
         assert.deepEqual(JSON.parse(sm.secrets.get(arn)!), first.record);
         assert.match(sm.operations("PutSecretValue")[0].ClientRequestToken, /^[0-9a-f]{64}$/, "idempotency token derived from the content");
-    });
+    }));
 
-    it("AWS Secrets Manager: a missing custody secret stops init before Vault is touched", async () => {
+    it("AWS Secrets Manager: a missing custody secret stops init before Vault is touched", () => withEnv(AWS_TEST_ENV, async () => {
         const sm = await new FakeSecretsManager([]).start();
         fakes.push(sm);
         const custody = new SecretsManagerCustody({ type: "aws-secrets-manager", secretIds: { init: "missing" }, region: "eu-west-1", endpoint: sm.endpoint });
         const v = await vault({ seal: "awskms" });
         await assert.rejects(run(v, custody), /AWS Secrets Manager failed checking secret missing before init: ResourceNotFoundException/);
         assert.deepEqual(v.requestsTo("PUT", "/v1/sys/init"), []);
-    });
+    }));
 
     it("Kubernetes Secret: created once (immutable), read back, a second create refused", async () => {
         const kube = await new FakeKubernetes(certificate, ca.certPem).start();

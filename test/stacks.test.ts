@@ -66,6 +66,23 @@ describe("the offline plan of every stack", function () {
         });
     }
 
+    it("replaces every secret input with [secret] in the artifacts", async () => {
+        const config = parseYaml(fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.dev.yaml"), "utf8")).config;
+        const vaultConfig = config["vault-cluster:environment"].cluster.config;
+        vaultConfig.kubernetesAuth.push({
+            path: "other", host: "https://other.example.com", tokenReviewerJwt: "eyJ-reviewer-jwt-value",
+            caCertPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", roles: {},
+        });
+        vaultConfig.secretsEngines.aws[0].accessKey = "AKIAEXAMPLEKEY";
+        vaultConfig.secretsEngines.aws[0].secretKey = "aws-secret-key-value";
+        const r = await plan("dev", { config });
+        const all = Object.values(r.artifacts).join("\n");
+        for (const secret of ["eyJ-reviewer-jwt-value", "aws-secret-key-value"]) assert.ok(!all.includes(secret), `artifacts contain ${secret}`);
+        const mounts = JSON.parse(r.artifacts["vault/mounts.json"]);
+        assert.equal(mounts.find((m: any) => m.kubernetesHost === "https://other.example.com").tokenReviewerJwt, "[secret]");
+        assert.equal(mounts.find((m: any) => m.type === "vault:aws/secretBackend:SecretBackend").secretKey, "[secret]");
+    });
+
     it("local needs no AWS; dev and prod look up their EKS cluster and its OIDC provider", () => {
         assert.equal(results.local.resources.filter((r) => r.type.startsWith("aws:")).length, 0);
         for (const stack of ["dev", "prod"]) {
