@@ -98,6 +98,16 @@ export function isQuantity(value: unknown): value is string {
     return typeof value === "string" && /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(value);
 }
 
+/** A Vault mount path: segments of letters, digits, '_', '.', '-'; no leading or trailing slash, no spaces. */
+export function isMountPath(value: unknown): value is string {
+    return typeof value === "string" && /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(value);
+}
+
+/** A path inside Vault (a policy path or a secret path): no leading slash, spaces or quotes. */
+export function isVaultPath(value: unknown): value is string {
+    return typeof value === "string" && /^[^\s/"][^\s"]*$/.test(value);
+}
+
 /** A PEM certificate given as text (outputs are not checked here). */
 export function checkPem(p: Problems, field: string, value: unknown): void {
     if (typeof value === "string") {

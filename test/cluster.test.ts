@@ -325,6 +325,14 @@ describe("VaultCluster options", () => {
         assert.ok(urns.every((u) => d.recorder.one(RELEASE).dependencies.includes(u)));
     });
 
+    it("creates no KMS endpoint when only DynamoDB calls KMS (the Shamir seal)", async () => {
+        const d = await deploy({ irsa: IRSA, seal: { type: "shamir" }, vpcEndpoints: { vpcId: "vpc-1", subnetIds: ["subnet-a"], routeTableIds: ["rtb-1"] } });
+        assert.deepEqual(d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.vpcEndpointType), ["Gateway"]);
+        const key = d.recorder.one(KEY);
+        assert.deepEqual([key.protect, key.inputs.deletionWindowInDays], [true, 30], "the table's key keeps the safe lifecycle");
+        assert.ok(!JSON.parse(d.recorder.one(ROLE_POLICY).inputs.policy).Statement.some((x: any) => x.Sid === "VaultSeal"));
+    });
+
     it("exposes an ingress with cert-manager, adds the host to the certificate and reports the external address", async () => {
         const d = await deploy({
             irsa: IRSA,

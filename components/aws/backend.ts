@@ -53,21 +53,20 @@ export class AwsBackend extends pulumi.ComponentResource {
         // arn:<partition>:iam::<account>:...; one lookup instead of two.
         const partition = caller.arn.apply((arn) => arn.split(":")[1]);
         const common = { region: aws.region, tags: aws.tags };
-        const keepsData = settings.seal.type === "awskms" ? settings.seal : { protect: true, retainOnDelete: false, deletionWindowInDays: 30 };
-
         let kmsKeyArn: pulumi.Output<string>;
-        if (aws.createKey) {
+        if ("create" in aws.key) {
+            const lifecycle = aws.key.create;
             const key = new Key(`${name}-vault`, {
                 ...common,
                 description: `Vault ${settings.releaseName} (${settings.namespace}): auto-unseal, storage and init custody encryption`,
                 enableKeyRotation: true,
-                deletionWindowInDays: keepsData.deletionWindowInDays,
+                deletionWindowInDays: lifecycle.deletionWindowInDays,
                 policy: pulumi.all([partition, accountId]).apply(([p, a]) => JSON.stringify(kmsKeyPolicy(p, a))),
-            }, { ...parent, protect: keepsData.protect, retainOnDelete: keepsData.retainOnDelete });
+            }, { ...parent, protect: lifecycle.protect, retainOnDelete: lifecycle.retainOnDelete });
             new Alias(`${name}-vault-unseal`, { region: aws.region, name: `alias/${name}-vault-unseal`, targetKeyId: key.keyId }, parent);
             kmsKeyArn = key.arn;
         } else {
-            kmsKeyArn = pulumi.output((settings.seal as { kmsKeyArn: pulumi.Input<string> }).kmsKeyArn);
+            kmsKeyArn = pulumi.output(aws.key.existingArn);
         }
 
         const storage = settings.storage;
@@ -132,15 +131,18 @@ export class AwsBackend extends pulumi.ComponentResource {
                     routeTableIds: endpoints.routeTableIds,
                 }, parent));
             }
-            this.endpoints.push(new VpcEndpoint(`${name}-kms`, {
-                ...common,
-                vpcId: endpoints.vpcId,
-                serviceName: pulumi.interpolate`com.amazonaws.${region}.kms`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: endpoints.subnetIds,
-                securityGroupIds: endpoints.securityGroupIds,
-            }, parent));
+            // Only the seal calls KMS from the pods (DynamoDB uses the table key on its own side).
+            if (settings.seal.type === "awskms") {
+                this.endpoints.push(new VpcEndpoint(`${name}-kms`, {
+                    ...common,
+                    vpcId: endpoints.vpcId,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.kms`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: endpoints.subnetIds,
+                    securityGroupIds: endpoints.securityGroupIds,
+                }, parent));
+            }
         }
 
         const custody = settings.bootstrap.custody;

@@ -39,8 +39,11 @@ export interface AwsSettings {
         | { existingArn: pulumi.Input<string> };
     vpcEndpoints?: VpcEndpointsArgs;
     tags: Record<string, string>;
-    /** A KMS key is created whenever the cluster uses AWS and no key ARN is given: it encrypts table, seal and custody. */
-    createKey: boolean;
+    /**
+     * The cluster key: created whenever the cluster uses AWS and no key ARN is given (it encrypts the table, the seal
+     * and custody), with the seal's lifecycle settings or, with Shamir, the same safe defaults.
+     */
+    key: { create: { protect: boolean; retainOnDelete: boolean; deletionWindowInDays: number } } | { existingArn: pulumi.Input<string> };
 }
 
 export type TlsSettings =
@@ -274,7 +277,10 @@ function resolveAws(p: Problems, name: string, args: VaultClusterArgs, seal: Sea
             : { create: { name: roleName, oidcProviderArn: irsa.oidcProviderArn!, oidcProviderUrl: irsa.oidcProviderUrl!, permissionsBoundary: irsa.permissionsBoundary } },
         vpcEndpoints: args.vpcEndpoints,
         tags: { "managed-by": "pulumi", "vault-cluster": name, ...tags },
-        createKey: !(seal.type === "awskms" && seal.kmsKeyArn !== undefined),
+        key: seal.type === "awskms" && seal.kmsKeyArn !== undefined
+            ? { existingArn: seal.kmsKeyArn }
+            : { create: seal.type === "awskms" ? { protect: seal.protect, retainOnDelete: seal.retainOnDelete, deletionWindowInDays: seal.deletionWindowInDays }
+                                               : { protect: true, retainOnDelete: false, deletionWindowInDays: 30 } },
     };
 }
 
@@ -353,7 +359,7 @@ export const DEFAULT_AUDIT_FILE = `${AUDIT_MOUNT_PATH}/vault_audit.log`;
 
 /** The cluster's post-init configuration: audit on by default, writing to the audit volume. */
 function resolveConfig(p: Problems, args: VaultClusterArgs, auditVolume: boolean): ConfigSettings {
-    const config = resolveConfigSettings(p, args.config ?? {}, "config.");
+    const config = resolveConfigSettings(p, args.config ?? {}, { fieldPrefix: "config.", keysChecked: true });
     config.auditDevices ??= auditVolume ? [{ type: "file", path: "file", options: { file_path: DEFAULT_AUDIT_FILE } }] : [];
     config.auditDevices.forEach((d, i) => {
         const file = d.options?.file_path;

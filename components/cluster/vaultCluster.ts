@@ -6,7 +6,7 @@ import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
 import { createVaultRelease } from "../chart/release";
 import { createBootstrap } from "../bootstrap/bootstrap";
-import { resolvedConfigArgs, VaultConfig } from "../config/vaultConfig";
+import { ResolvedVaultConfig, VaultConfig } from "../config/vaultConfig";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import type { Provider } from "@pulumi/vault/provider";
 import { TYPE_PREFIX } from "../typeTokens";
@@ -84,7 +84,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.provider = bootstrap.provider;
         this.rootToken = pulumi.secret(bootstrap.rootToken);
 
-        this.config = new VaultConfig(`${name}-config`, resolvedConfigArgs(settings.config), {
+        this.config = new VaultConfig(`${name}-config`, new ResolvedVaultConfig(settings.config), {
             parent: this, provider: bootstrap.provider, deletedWith: release,
         });
 

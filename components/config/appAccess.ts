@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1/serviceAccount";
 import { Policy } from "@pulumi/vault/policy";
 import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
-import { Problems, durationSeconds, isDnsLabel, isDnsName, isDuration } from "../validation";
+import { Problems, durationSeconds, isDnsLabel, isDnsName, isDuration, isMountPath, isVaultPath } from "../validation";
 import { TYPE_PREFIX } from "../typeTokens";
 import { CSI_CA_CERT_PATH } from "../chart/values";
+import { clusterNames } from "../cluster/names";
 import type { PolicyRule } from "./args";
 import { kvV2Paths, renderPolicy } from "./policy";
 
@@ -105,7 +106,7 @@ export class VaultAppAccess extends pulumi.ComponentResource {
         this.namespace = args.namespace;
         this.policyHcl = renderPolicy(appPolicyRules(args.secrets));
         this.podAnnotations = injectorAnnotations(this.roleName, args.secrets, authPath);
-        this.csiParameters = pulumi.output(args.vaultAddress ?? "https://vault.vault.svc:8200")
+        this.csiParameters = pulumi.output(args.vaultAddress ?? clusterNames("vault", "vault", 1).address)
             .apply((address) => csiParameters(address, this.roleName, args.secrets, authPath));
 
         const parent = { parent: this };
@@ -134,9 +135,9 @@ function validateAppAccess(name: string, a: VaultAppAccessArgs): void {
     p.check(files.length > 0, "secrets", a.secrets, "must name at least one secret", "e.g. { config: { mount: \"my-kv\", path: \"my-secret\" } }");
     for (const [file, s] of files) {
         p.check(/^[A-Za-z0-9._-]+$/.test(file), `secrets.${file}`, file, "is not a file name", "use letters, digits, '.', '_' and '-'");
-        p.check(typeof s.mount === "string" && /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(s.mount), `secrets.${file}.mount`, s.mount,
+        p.check(isMountPath(s.mount), `secrets.${file}.mount`, s.mount,
             "is not a mount path", "no leading or trailing slash and no spaces, e.g. \"my-kv\"");
-        p.check(typeof s.path === "string" && /^[^\s/"][^\s"]*$/.test(s.path), `secrets.${file}.path`, s.path, "is not a secret path",
+        p.check(isVaultPath(s.path), `secrets.${file}.path`, s.path, "is not a secret path",
             "the path inside the mount without data/, e.g. \"my-secret\"");
     }
     if (a.ttl !== undefined) p.check(isDuration(a.ttl), "ttl", a.ttl, "is not a Vault duration", "e.g. \"1h\"");

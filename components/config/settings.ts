@@ -1,4 +1,4 @@
-import { Problems, REDACTED, checkPem, checkShape, isCidr, isDuration, isPositiveInteger } from "../validation";
+import { Problems, REDACTED, checkPem, checkShape, isCidr, isDuration, isMountPath, isPositiveInteger, isVaultPath } from "../validation";
 import { CONFIG_SHAPE } from "../argShapes";
 import type {
     AppRoleRoleArgs, AuditDeviceArgs, AwsEngineArgs, JwtAuthRoleArgs, KubernetesAuthRoleArgs, KvMountArgs, PolicyRule,
@@ -49,16 +49,16 @@ export interface ConfigSettings {
     appRoleAuth: AppRoleAuthSettings[];
 }
 
-const MOUNT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
  * Validates VaultConfigArgs: mount paths (shape and duplicates), policy capabilities, TTLs, policy references,
- * JWT audiences and bound claims. `prefix` is prepended to field names ("config." when composed by a cluster).
+ * JWT audiences and bound claims. `fieldPrefix` is prepended to field names ("config." when composed by a cluster,
+ * whose own shape check has then covered the keys already: `keysChecked`).
  */
-export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix = ""): ConfigSettings {
-    // Composed by a cluster, the cluster's own shape check has covered the config already.
-    if (prefix === "") checkShape(p, args, CONFIG_SHAPE, "");
+export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, options: { fieldPrefix?: string; keysChecked?: boolean } = {}): ConfigSettings {
+    const prefix = options.fieldPrefix ?? "";
+    if (!options.keysChecked) checkShape(p, args, CONFIG_SHAPE, prefix.replace(/\.$/, ""));
     const secretMounts = new MountRegistry(p, "secrets engine", ["sys", "auth", "identity", "cubbyhole"]);
     const authMounts = new MountRegistry(p, "auth method", ["token"]);
 
@@ -234,7 +234,7 @@ function resolvePolicy(p: Problems, field: string, name: string, body: string | 
     const paths = new Set<string>();
     (Array.isArray(body) ? body : []).forEach((rule, i) => {
         const rf = `${field}[${i}]`;
-        p.check(typeof rule.path === "string" && /^[^\s/"][^\s"]*$/.test(rule.path), `${rf}.path`, rule.path,
+        p.check(isVaultPath(rule.path), `${rf}.path`, rule.path,
             "is not a Vault path", "no leading slash, spaces or quotes, e.g. \"my-kv/data/app/*\"");
         p.check(!paths.has(rule.path), `${rf}.path`, rule.path, "appears twice in this policy", "merge the capabilities into one rule");
         paths.add(rule.path);
@@ -261,7 +261,7 @@ function checkTtl(p: Problems, field: string, value: string | undefined): void {
 }
 
 function checkMountPath(p: Problems, field: string, path: unknown): boolean {
-    return p.check(typeof path === "string" && MOUNT_PATH.test(path), field, path, "is not a valid mount path",
+    return p.check(isMountPath(path), field, path, "is not a valid mount path",
         "no leading or trailing slash and no spaces, e.g. \"my-kv\" or \"team-a/kv\"");
 }
 

@@ -18,11 +18,9 @@ import { TYPE_PREFIX } from "../typeTokens";
 import type { VaultConfigArgs } from "./args";
 import { ConfigSettings, resolveConfigSettings } from "./settings";
 
-const RESOLVED = Symbol("vault-cluster resolved config settings");
-
-/** Args carrying settings that were already validated (by VaultCluster), so they are not resolved twice. */
-export function resolvedConfigArgs(settings: ConfigSettings): VaultConfigArgs {
-    return { [RESOLVED]: settings } as VaultConfigArgs;
+/** Settings a composing VaultCluster has already validated (before registering anything), handed over as they are. */
+export class ResolvedVaultConfig {
+    constructor(readonly settings: ConfigSettings) {}
 }
 
 function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
@@ -49,9 +47,8 @@ export class VaultConfig extends pulumi.ComponentResource {
     readonly policyNames: string[];
     readonly settings: ConfigSettings;
 
-    constructor(name: string, args: VaultConfigArgs, opts?: pulumi.ComponentResourceOptions) {
-        // A composing cluster has validated already (before registering anything) and hands its settings over.
-        const settings = (args as { [RESOLVED]?: ConfigSettings })[RESOLVED] ?? validateConfig(name, args ?? {});
+    constructor(name: string, args: VaultConfigArgs | ResolvedVaultConfig, opts?: pulumi.ComponentResourceOptions) {
+        const settings = args instanceof ResolvedVaultConfig ? args.settings : validateConfig(name, args ?? {});
         super(`${TYPE_PREFIX}:index:VaultConfig`, name, {}, opts);
         this.settings = settings;
         this.appRoleIds = {};

@@ -18,7 +18,6 @@ type EnabledTls = Extract<TlsSettings, { enabled: true }>;
  */
 export class ServerTls extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
-    readonly secretName: string;
     /** The Secret the server pods mount (absent with an existing secret). */
     readonly secret?: Secret;
 
@@ -26,7 +25,6 @@ export class ServerTls extends pulumi.ComponentResource {
     constructor(name: string, settings: ClusterSettings, namespace: pulumi.Input<string>, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:ServerTls`, name, {}, opts);
         const tls = settings.tls as EnabledTls;
-        this.secretName = tls.secretName;
         const gen = tls.generate;
         if (!gen) {
             this.caCertPem = pulumi.output(tls.caCertPem!);
