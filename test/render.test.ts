@@ -3,6 +3,7 @@ import { clusterNames, deepMerge, renderServerConfig, serverCertificateNames } f
 import { findValueConflicts } from "../components/chart/values";
 import { issuerHostPath, tableArn } from "../components/aws/policies";
 import { parseHcl } from "./support/hcl";
+import { unknownChartKeys } from "./support/chart";
 
 describe("renderServerConfig", () => {
     const base = {
@@ -38,6 +39,15 @@ describe("serverCertificateNames", () => {
             assert.ok(names.dnsNames.includes(n), n);
         }
         assert.deepEqual(names.ipAddresses, ["127.0.0.1", "10.0.0.5"]);
+    });
+});
+
+describe("the chart key check", () => {
+    it("catches misspelled keys, at any depth and inside the list items the templates read", () => {
+        assert.deepEqual(unknownChartKeys({
+            server: { ha: { replicaz: 3 }, extraVolumes: [{ type: "secret", nmae: "x" }], ingress: { hosts: [{ host: "a", path: [] }] }, extraEnvironmentVars: { ANY: "1" } },
+            ui: { loadBalancerSourceRanges: ["10.0.0.0/8"] },
+        }), ["server.ha.replicaz", "server.extraVolumes[0].nmae", "server.ingress.hosts[0].path"]);
     });
 });
 

@@ -73,7 +73,18 @@ function chartKeys(): ChartKeys {
     return keys;
 }
 
-/** Dotted paths of rendered values that the chart neither declares nor reads. Lists are not descended into. */
+/**
+ * Keys the chart's templates read from the items of the lists this package renders (from the templates: the
+ * `range` over server.extraVolumes in _helpers.tpl, and server-ingress.yaml for hosts and tls). Other lists hold
+ * Kubernetes objects (tolerations, volumes) that the templates pass through as they are.
+ */
+const LIST_ITEM_KEYS: Record<string, string[]> = {
+    "server.extraVolumes": ["type", "name", "path", "defaultMode"],
+    "server.ingress.hosts": ["host", "paths"],
+    "server.ingress.tls": ["hosts", "secretName"],
+};
+
+/** Dotted paths of rendered values that the chart neither declares nor reads (list items checked where known). */
 export function unknownChartKeys(values: Record<string, unknown>): string[] {
     const { known, freeForm } = chartKeys();
     const unknown: string[] = [];
@@ -83,6 +94,10 @@ export function unknownChartKeys(values: Record<string, unknown>): string[] {
             if (!known.has(p)) {
                 unknown.push(p);
                 continue;
+            }
+            const itemKeys = LIST_ITEM_KEYS[p];
+            if (itemKeys && Array.isArray(v)) {
+                v.forEach((item, i) => Object.keys(item ?? {}).filter((key) => !itemKeys.includes(key)).forEach((key) => unknown.push(`${p}[${i}].${key}`)));
             }
             if (freeForm.has(p)) continue;
             if (typeof v === "object" && v !== null && !Array.isArray(v)) walk(v as Record<string, unknown>, p);
