@@ -184,6 +184,14 @@ describe("initializeVault against a fake Vault over TLS", function () {
         assert.equal(result.record.keys.length, 3);
     });
 
+    it("encrypts the root token to a PGP key when asked, and then hands out no token", async () => {
+        const v = await vault({ seal: "awskms" });
+        const result = await run(v, new StateCustody(), { rootTokenPgpKey: "cm9vdC1rZXk=" });
+        assert.equal(v.requestsTo("PUT", "/v1/sys/init")[0].body.root_token_pgp_key, "cm9vdC1rZXk=");
+        assert.equal(result.record.rootTokenEncrypted, true);
+        assert.equal(result.rootToken, "");
+    });
+
     it("creates Pulumi's admin identity, keeps it in custody and revokes the root token", async () => {
         const v = await vault({ seal: "awskms" });
         const custody = new StateCustody();

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { clusterNames, deepMerge, renderServerConfig, serverCertificateNames } from "../components";
+import { clusterNames, deepMerge, kvV2ReadRules, kvV2WriteRules, renderServerConfig, serverCertificateNames } from "../components";
 import { findValueConflicts } from "../components/chart/values";
 import { issuerHostPath, tableArn } from "../components/aws/policies";
 import { parseHcl } from "./support/hcl";
@@ -65,6 +65,18 @@ describe("chart value merging", () => {
             { path: "server.ha.replicas", ours: 3, theirs: 5 },
             { path: "server.extraVolumes", ours: [{ name: "a" }], theirs: [{ name: "b" }] },
         ]);
+    });
+});
+
+describe("KV v2 policy helpers", () => {
+    it("expand a logical path into the API paths reads and writes need", () => {
+        assert.deepEqual(kvV2WriteRules("/apps/", "team/*").map((r) => [r.path, r.capabilities]), [
+            ["apps/data/team/*", ["create", "read", "update", "patch", "delete"]],
+            ["apps/metadata/team/*", ["list", "read", "delete"]],
+            ["apps/delete/team/*", ["update"]],
+            ["apps/undelete/team/*", ["update"]],
+        ]);
+        assert.deepEqual(kvV2ReadRules("apps", "x").map((r) => r.path), ["apps/data/x", "apps/metadata/x"]);
     });
 });
 

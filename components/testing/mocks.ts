@@ -83,7 +83,6 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
 export const FAKE_INVOKES: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
     "aws:index/getRegion:getRegion": () => ({ region: REGION, name: REGION, id: REGION }),
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/pulumi`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
     "aws:eks/getCluster:getCluster": (i) => ({
         name: i.name,
         endpoint: `https://${i.name}.gr7.${REGION}.eks.amazonaws.com`,
