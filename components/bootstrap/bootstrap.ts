@@ -135,8 +135,6 @@ export function createBootstrap(name: string, s: ClusterSettings, deps: Bootstra
         revokeRootToken: b.revokeRootToken,
         adminPolicyHcl: adminPolicyHcl(adminScope(s)),
         timeoutSeconds: b.timeoutSeconds,
-        // With Shamir every run checks for replicas that restarted sealed.
-        unsealCheck: s.seal.type === "shamir" ? new Date().toISOString() : undefined,
     }, { parent, dependsOn: [deps.release] });
 
     // Known only once the init resource exists; the value is this run's address (a tunnel port can differ per run).

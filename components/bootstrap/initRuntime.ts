@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { openCustody, CustodyRecords, CustodySpec } from "./custody";
 import type { AdminRecord, InitRecord } from "./custody/types";
-import { initializeVault, PostInitError } from "./initializeVault";
+import { checkSeals, initializeVault, PostInitError } from "./initializeVault";
 
 export interface VaultInitInputs {
     /** API address for this run: a tunnel (usually on a stable port, but not always) or bootstrap.address. */
@@ -23,8 +23,6 @@ export interface VaultInitInputs {
     /** The admin identity's policy, rendered from the configured engines; rewritten when it changes. */
     adminPolicyHcl: string;
     timeoutSeconds: number;
-    /** Changes on every run with Shamir, so that replicas found sealed are unsealed again. */
-    unsealCheck?: string;
 }
 
 export interface VaultInitOutputs extends VaultInitInputs {
@@ -44,10 +42,25 @@ export interface VaultInitOutputs extends VaultInitInputs {
 }
 
 /** Inputs whose change needs the init step to run again. Addresses and init-time parameters do not. */
-const DIFFED: (keyof VaultInitInputs)[] = ["seal", "custody", "revokeRootToken", "adminPolicyHcl", "unsealCheck", "caCertPem"];
+const DIFFED: (keyof VaultInitInputs)[] = ["seal", "custody", "revokeRootToken", "adminPolicyHcl", "caCertPem"];
+
+/** How Pulumi hands a provider an input that is not known yet (a preview before its source exists). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function withoutKubeconfig(spec: CustodySpec): unknown {
     return spec.type === "kubernetes-secret" ? { ...spec, kubeconfig: undefined } : spec;
+}
+
+/**
+ * With Shamir a replica that restarted comes back sealed, and only the init step can unseal it: the diff asks every
+ * replica (the tunnels are open while the program runs) and reports a change when one is sealed or cannot be asked,
+ * so a healthy cluster shows no change and a sealed one is unsealed by the update.
+ */
+async function replicasNeedUnseal(news: VaultInitInputs): Promise<boolean> {
+    const addresses = news.replicaAddresses as unknown;
+    if (!Array.isArray(addresses) || addresses.length === 0 || [news.caCertPem, ...addresses].includes(UNKNOWN)) return true;
+    const { sealed, unanswered } = await checkSeals(addresses, news.caCertPem);
+    return sealed.length > 0 || unanswered.length > 0;
 }
 
 export async function diff(_id: string, olds: VaultInitOutputs, news: VaultInitInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -55,7 +68,8 @@ export async function diff(_id: string, olds: VaultInitOutputs, news: VaultInitI
         const [a, b] = k === "custody" ? [withoutKubeconfig(olds.custody), withoutKubeconfig(news.custody)] : [olds[k], news[k]];
         return JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
     });
-    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: ["rootToken", "initializedAt", "sealType", "recoverySeal"] };
+    const changes = changed.length > 0 || (news.seal === "shamir" && await replicasNeedUnseal(news));
+    return { changes, replaces: [], deleteBeforeReplace: false, stables: ["rootToken", "initializedAt", "sealType", "recoverySeal"] };
 }
 
 function outputs(inputs: VaultInitInputs, o: { record: InitRecord; admin?: AdminRecord; rootToken: string; sealType: string; recoverySeal: boolean;

@@ -208,6 +208,20 @@ async function unsealReplica(replica: VaultClient, record: InitRecord, wait: Wai
     throw new Error(`Vault at ${replica.address} is still sealed after ${record.keysBase64.length} unseal keys (progress ${status.progress}/${status.t})`);
 }
 
+/**
+ * Asks every replica for its seal status, once each, in parallel, with a short timeout: the cheap check that tells
+ * whether a Shamir cluster needs unsealing. `unanswered` holds the replicas whose state is unknown (no answer, or
+ * an error); nothing here retries or throws.
+ */
+export async function checkSeals(addresses: string[], caCertPem?: string, timeoutMs = 5000): Promise<{ sealed: string[]; unanswered: string[] }> {
+    const statuses = await Promise.all(addresses.map((address) => new VaultClient({ address, caCertPem, timeoutMs })
+        .get("/v1/sys/seal-status").then((r) => (r.body as SealStatus | undefined)?.sealed, () => undefined)));
+    return {
+        sealed: addresses.filter((_, i) => statuses[i] === true),
+        unanswered: addresses.filter((_, i) => typeof statuses[i] !== "boolean"),
+    };
+}
+
 interface WaitOptions { timeoutMs: number; retryDelayMs: number; log: (m: string) => void }
 
 /**

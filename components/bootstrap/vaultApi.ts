@@ -9,6 +9,8 @@ export interface VaultEndpoint {
     caCertPem?: string;
     /** Name the certificate must carry when it differs from the address host. */
     tlsServerName?: string;
+    /** How long one request may take. Default: 15 s. */
+    timeoutMs?: number;
 }
 
 export interface VaultResponse {
@@ -60,9 +62,10 @@ export class VaultClient {
         }
         if (this.token) headers["X-Vault-Token"] = this.token;
         const secure = url.protocol === "https:";
+        const timeout = this.endpoint.timeoutMs ?? REQUEST_TIMEOUT_MS;
         const options: https.RequestOptions = {
             method, hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (secure ? 443 : 80), path: url.pathname + url.search,
-            headers, agent: false, timeout: REQUEST_TIMEOUT_MS,
+            headers, agent: false, timeout,
         };
         if (secure) {
             if (this.endpoint.caCertPem) options.ca = [this.endpoint.caCertPem];
@@ -87,7 +90,7 @@ export class VaultClient {
                     }
                 });
             });
-            req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`), { code: "ETIMEDOUT" })));
+            req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: "ETIMEDOUT" })));
             req.on("error", reject);
             if (payload !== undefined) req.write(payload);
             req.end();
