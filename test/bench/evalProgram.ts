@@ -1,14 +1,16 @@
 /**
  * Child process ("ours"): runs the repository's real program for a stack under mocks through `plan(stack)`.
  *
- *   node -r ts-node/register/transpile-only test/bench/evalProgram.ts --stack prod [--fixture <file.json>] [--profile <file>]
+ *   node -r ts-node/register/transpile-only test/bench/evalProgram.ts --stack prod [--fixture <file.json>] [--profile <file>] [--warm]
  *
  * Timed ("evaluation"): from the moment plan() requires stacks/index.ts to the moment its `settle()` returns (every
  * registration and invoke finished). plan()'s own set-up before that (reading the stack file, installing mocks) and
  * its rendering of review artifacts after it are outside the timed region; they are in the process wall time.
  *
  * `--fixture` also saves every registered resource (inputs with secrets unwrapped) for the baseline and the
- * critical-path analysis.
+ * critical-path analysis. `--warm` evaluates the program a second time in the same process, with fresh mocks, and
+ * reports that as `warmEvalMs`: the same work once the code is loaded, compiled and its source maps read, which
+ * separates the first-execution cost of a fresh process from the steady cost.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,14 +22,48 @@ runChild("evalProgram", async () => {
     const argv = process.argv.slice(2);
     const stack = argValue(argv, "--stack") ?? "prod";
     const fixtureFile = argValue(argv, "--fixture");
-    const warm = prewarmTypeScript();
+    const prewarm = prewarmTypeScript();
 
     const program = path.join(ROOT, "stacks", "index.ts");
     if (!fs.existsSync(program)) throw new Error(`no program at ${program}`);
-    const { plan } = require("../../stacks/plan") as typeof import("../../stacks/plan");
     const { unwrapSecrets } = require("../../components/testing/mocks") as typeof import("../../components/testing/mocks");
 
-    // Start: plan() requiring the program. End: plan()'s settle() (settings.waitForRPCs) resolving.
+    const first = await timedPlan(stack, program, { fixture: fixtureFile !== undefined, profile: argValue(argv, "--profile") });
+    const { result, start, end, startUs, endUs, t0, t1 } = first;
+    const rss = peakRssMiB();
+    const warm = argv.includes("--warm") ? await timedPlan(stack, program, { fixture: false }) : undefined;
+    if (warm && warm.result.resources.length !== result.resources.length) {
+        throw new Error(`the second evaluation registered ${warm.result.resources.length} resources, the first ${result.resources.length}`);
+    }
+
+    const resources = result.resources;
+    if (fixtureFile) {
+        const fixture = toFixture(stack, resources, unwrapSecrets);
+        for (const r of fixture.resources) r.propertyDependencies = first.propertyDependencies.get(r.urn);
+        writeFixture(fixtureFile, fixture);
+    }
+
+    emit({
+        stack,
+        evalMs: ms(start, end),
+        planMs: ms(t0, t1),
+        warmEvalMs: warm ? ms(warm.start, warm.end) : undefined,
+        peakRssMiB: rss,
+        registrations: resources.length,
+        customResources: resources.filter((r) => r.custom && !r.read).length,
+        reads: resources.filter((r) => r.read).length,
+        components: resources.filter((r) => !r.custom).length,
+        prewarm,
+        windowUs: [startUs, endUs],
+    });
+});
+
+/**
+ * One evaluation of the program through plan(stack). Start: plan() requiring the program. End: plan()'s settle()
+ * (settings.waitForRPCs) resolving. With `fixture`, also keeps which input property each dependency came from.
+ */
+async function timedPlan(stack: string, program: string, o: { fixture: boolean; profile?: string }) {
+    const { plan } = require("../../stacks/plan") as typeof import("../../stacks/plan");
     const Module = require("module") as { _load: (request: string, ...rest: unknown[]) => unknown };
     const originalLoad = Module._load;
     let start: number | undefined;
@@ -50,12 +86,11 @@ runChild("evalProgram", async () => {
         endUs = clockUs();
     };
 
-    // With --fixture, also keep which input property each dependency came from (the engine's propertyDependencies):
-    // dependencies in no property's list are dependsOn-only. This run is the untimed warm-up run in run.ts.
+    // The engine's propertyDependencies: dependencies in no property's list are dependsOn-only.
     const propertyDependencies = new Map<string, Record<string, string[]>>();
     const MockMonitor = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: { registerResource: (req: any, cb: any) => unknown } } }).MockMonitor;
     const originalRegister = MockMonitor.prototype.registerResource;
-    if (fixtureFile) {
+    if (o.fixture) {
         MockMonitor.prototype.registerResource = function (req: any, callback: (err: unknown, response: any) => void) {
             const deps: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((v: { getUrnsList(): string[] }, k: string) => { deps[k] = v.getUrnsList(); });
@@ -66,8 +101,8 @@ runChild("evalProgram", async () => {
         };
     }
 
-    // --profile records plan() as a whole; `windowUs` (the evaluation) lets the analysis keep only its samples.
-    const stopProfile = await startProfile(argValue(argv, "--profile"));
+    // A profile records plan() as a whole; `windowUs` (the evaluation) lets the analysis keep only its samples.
+    const stopProfile = await startProfile(o.profile);
     const t0 = performance.now();
     let result;
     try {
@@ -82,23 +117,5 @@ runChild("evalProgram", async () => {
     if (start === undefined) throw new Error(`plan("${stack}") never required ${program}: the timing hook missed it (did plan.ts change how it loads the program?)`);
     if (end === undefined) throw new Error(`plan("${stack}") never called settle(): the timing hook missed it`);
 
-    const resources = result.resources;
-    if (fixtureFile) {
-        const fixture = toFixture(stack, resources, unwrapSecrets);
-        for (const r of fixture.resources) r.propertyDependencies = propertyDependencies.get(r.urn);
-        writeFixture(fixtureFile, fixture);
-    }
-
-    emit({
-        stack,
-        evalMs: ms(start, end),
-        planMs: ms(t0, t1),
-        peakRssMiB: peakRssMiB(),
-        registrations: resources.length,
-        customResources: resources.filter((r) => r.custom && !r.read).length,
-        reads: resources.filter((r) => r.read).length,
-        components: resources.filter((r) => !r.custom).length,
-        prewarm: warm,
-        windowUs: [startUs, endUs],
-    });
-});
+    return { result, start, end, startUs, endUs, t0, t1, propertyDependencies };
+}
