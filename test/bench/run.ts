@@ -266,7 +266,7 @@ function warmSentence(ours: number, base: number, coldExtra: number): string {
     const steady = ours - base;
     const share = steady > 0
         ? `${f0(steady)} ms of the first evaluation's ${f0(coldExtra)} ms extra is steady work (component registrations, outputs, lookups, validation, rendering); the rest`
-        : `ours is ${f0(-steady)} ms faster than the baseline there, so none of the first evaluation's ${f0(coldExtra)} ms extra is steady work: it`;
+        : `ours is not slower than the baseline there (the ranges above overlap), so the first evaluation's ${f0(coldExtra)} ms extra is not steady work: it`;
     return `The second evaluation in each process (fresh mocks, the same program again: its modules already loaded, its functions compiled by V8, the source `
         + `maps of its files already read) costs ${f0(ours)} ms against ${f0(base)} ms: ${share} is the first execution of more code in a fresh process `
         + "(loading the package's modules, V8 compiling their functions and the SDK paths only the program uses, reading more source maps), which `pulumi up` pays once per run.";
