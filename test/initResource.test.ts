@@ -105,7 +105,14 @@ describe("init resource and chained Vault provider under mocks", () => {
         const ingress = await deploy({ irsa: IRSA, ingress: { host: "vault.example.com", tlsSecretName: "vault-ingress" }, bootstrap: { address: "https://vault.example.com" } });
         const ingressInputs = unwrapSecrets(ingress.recorder.one(DYNAMIC).inputs);
         assert.equal(ingressInputs.caCertPem, undefined);
+        assert.equal(ingressInputs.replicaCaCertPem, undefined, "no replica tunnels with auto-unseal");
         assert.equal(ingress.recorder.one(VAULT_PROVIDER).inputs.caCertFile, undefined);
+        // With Shamir the replicas are still reached through tunnels to the pods, which present the cluster's certificate.
+        const shamir = await deploy({ ...LOCAL, ingress: { host: "vault.example.com", tlsSecretName: "vault-ingress" }, bootstrap: { ...LOCAL.bootstrap, address: "https://vault.example.com" } }, "local");
+        const shamirInputs = unwrapSecrets(shamir.recorder.one(DYNAMIC).inputs);
+        assert.equal(shamirInputs.caCertPem, undefined);
+        assert.equal(shamirInputs.replicaCaCertPem, await valueOf(shamir.cluster.caCertPem));
+        assert.match(shamirInputs.replicaCaCertPem, /BEGIN CERTIFICATE/);
     });
 });
 
@@ -179,6 +186,13 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         assert.equal((await diff({ ...inputs, replicaAddresses: unknown })).changes, true);
         assert.equal((await diff({ ...inputs, caCertPem: unknown })).changes, true);
+    });
+
+    it("verifies the replicas with replicaCaCertPem when the API address has another trust anchor", async () => {
+        const { diff: diffOf } = await import("../components/bootstrap/initRuntime");
+        const olds = { ...created.outs, caCertPem: undefined };
+        assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined, replicaCaCertPem: ca.certPem })).changes, false);
+        assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined })).changes, true, "the system roots cannot verify the replicas: cannot tell");
     });
 
     it("does not ask the replicas with an auto-unseal seal", async () => {

@@ -112,6 +112,18 @@ describe("initializeVault against a fake Vault over TLS", function () {
         }
     });
 
+    it("verifies the replicas with replicaCaCertPem when the API address has its own trust anchor (an ingress)", async () => {
+        // Replica 0 stands for the ingress: its certificate comes from another CA. Replicas 1 and 2 are the pods' tunnels.
+        const v = await vault({ seal: "shamir", replicas: 3, replicaCertificates: { 0: makeServerCertificate(otherCa, { ips: ["127.0.0.1"] }) } });
+        const pods = v.addresses.slice(1);
+        const result = await run(v, new StateCustody(), { caCertPem: otherCa.certPem, replicaAddresses: pods, replicaCaCertPem: ca.certPem });
+        assert.deepEqual(result.unsealed, pods);
+        assert.deepEqual([v.replicaSealed(1), v.replicaSealed(2)], [false, false]);
+        const withoutIt = await run(v, new StateCustody(), { caCertPem: otherCa.certPem, replicaAddresses: pods, recoveredRecord: result.record })
+            .then(() => assert.fail("expected a TLS failure"), (e: Error) => e);
+        assert.match(withoutIt.message, /TLS verification of Vault at https:\/\/127\.0\.0\.1:\d+ failed/);
+    });
+
     it("unseals on a later run only the replica found sealed", async () => {
         const v = await vault({ seal: "shamir", replicas: 3 });
         const custody = new StateCustody();

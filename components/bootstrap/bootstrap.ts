@@ -20,6 +20,8 @@ export interface VaultAccess {
     replicaAddresses: pulumi.Output<string[]>;
     /** Trust anchor; undefined means the system roots (an ingress with a public certificate). */
     caCertPem?: pulumi.Output<string | undefined>;
+    /** Trust anchor of the replica tunnels: they reach the pods, which present the cluster's own certificate. */
+    replicaCaCertPem?: pulumi.Output<string>;
 }
 
 export interface BootstrapDependencies {
@@ -52,6 +54,7 @@ export function vaultAccess(s: ClusterSettings, clusterCaCertPem: pulumi.Output<
         return `${s.names.scheme}://${t.hostPort}`;
     });
     const replicaAddresses = s.seal.type === "shamir" ? pulumi.all(s.names.pods.map((pod) => tunnel(pod, () => pod))) : pulumi.output([] as string[]);
+    const replicaCaCertPem = s.seal.type === "shamir" && s.tls.enabled ? clusterCaCertPem : undefined;
 
     if (b.address !== undefined) {
         // The address may be an output (a load balancer's name): decide once it is known.
@@ -64,12 +67,12 @@ export function vaultAccess(s: ClusterSettings, clusterCaCertPem: pulumi.Output<
             const viaIngressCertificate = s.ingress?.tlsSecretName !== undefined && new URL(a).hostname === s.ingress.host;
             return { address: a, ca: addressCa ?? (viaIngressCertificate ? undefined : clusterCa) };
         });
-        return { apiAddress: resolved.address, replicaAddresses, caCertPem: resolved.ca };
+        return { apiAddress: resolved.address, replicaAddresses, caCertPem: resolved.ca, replicaCaCertPem };
     }
     const apiAddress = tunnel(s.names.activeService, (kubeconfig) => activeServerPod({
         namespace: s.namespace, releaseName: s.releaseName, fallback: s.names.pods[0], kubeconfig, context: b.kubeContext,
     }));
-    return { apiAddress, replicaAddresses, caCertPem: s.tls.enabled ? clusterCaCertPem : undefined };
+    return { apiAddress, replicaAddresses, caCertPem: s.tls.enabled ? clusterCaCertPem : undefined, replicaCaCertPem };
 }
 
 /** The custody description the init resource receives; kubeconfig travels as a secret. */
@@ -126,6 +129,7 @@ export function createBootstrap(name: string, s: ClusterSettings, deps: Bootstra
         apiAddress: access.apiAddress,
         replicaAddresses: access.replicaAddresses,
         caCertPem: access.caCertPem,
+        replicaCaCertPem: access.replicaCaCertPem,
         seal: s.seal.type,
         keyShares: b.keyShares,
         keyThreshold: b.keyThreshold,

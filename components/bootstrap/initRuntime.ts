@@ -13,6 +13,8 @@ export interface VaultInitInputs {
     /** Per-replica addresses for Shamir unseal (likewise per run). */
     replicaAddresses: string[];
     caCertPem?: string;
+    /** Trust anchor of `replicaAddresses` (the cluster CA) when it differs from `caCertPem`. */
+    replicaCaCertPem?: string;
     seal: "awskms" | "shamir";
     keyShares: number;
     keyThreshold: number;
@@ -58,8 +60,9 @@ function withoutKubeconfig(spec: CustodySpec): unknown {
  */
 async function replicasNeedUnseal(news: VaultInitInputs): Promise<boolean> {
     const addresses = news.replicaAddresses as unknown;
-    if (!Array.isArray(addresses) || addresses.length === 0 || [news.caCertPem, ...addresses].includes(UNKNOWN)) return true;
-    const { sealed, unanswered } = await checkSeals(addresses, news.caCertPem);
+    const ca = news.replicaCaCertPem ?? news.caCertPem;
+    if (!Array.isArray(addresses) || addresses.length === 0 || [ca, ...addresses].includes(UNKNOWN)) return true;
+    const { sealed, unanswered } = await checkSeals(addresses, ca);
     return sealed.length > 0 || unanswered.length > 0;
 }
 
@@ -101,6 +104,7 @@ async function run(inputs: VaultInitInputs, previous: Partial<CustodyRecords>, i
             address: inputs.apiAddress,
             replicaAddresses: inputs.replicaAddresses.length > 0 ? inputs.replicaAddresses : undefined,
             caCertPem: inputs.caCertPem,
+            replicaCaCertPem: inputs.replicaCaCertPem,
             keyShares: inputs.keyShares,
             keyThreshold: inputs.keyThreshold,
             pgpKeys: inputs.pgpKeys,

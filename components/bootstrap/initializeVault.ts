@@ -9,6 +9,8 @@ export interface InitializeVaultOptions {
     replicaAddresses?: string[];
     /** Trust anchor of `address` and the replicas (PEM). Default: the system roots. */
     caCertPem?: string;
+    /** Trust anchor of the replicas when it differs from `caCertPem` (e.g. `address` is an ingress). Default `caCertPem`. */
+    replicaCaCertPem?: string;
     /** Certificate name to verify when it differs from the address host. */
     tlsServerName?: string;
     /** Key shares and threshold: recovery keys with an auto-unseal seal, unseal keys with Shamir. Default 5 / 3. */
@@ -77,7 +79,7 @@ const MAX_DELAY_MS = 10_000;
  */
 export async function initializeVault(options: InitializeVaultOptions): Promise<InitResult> {
     const log = options.log ?? (() => undefined);
-    const endpoint = (address: string): VaultEndpoint => ({ address, caCertPem: options.caCertPem, tlsServerName: options.tlsServerName });
+    const endpoint = (address: string, caCertPem = options.caCertPem): VaultEndpoint => ({ address, caCertPem, tlsServerName: options.tlsServerName });
     const client = new VaultClient(endpoint(options.address));
     const wait = { timeoutMs: options.timeoutMs ?? 600_000, retryDelayMs: options.retryDelayMs ?? 1000, log };
     const custody = options.custody;
@@ -120,7 +122,7 @@ export async function initializeVault(options: InitializeVaultOptions): Promise<
         const unsealed: string[] = [];
         if (!recoverySeal) {
             for (const address of options.replicaAddresses ?? [options.address]) {
-                if (await unsealReplica(new VaultClient(endpoint(address)), record, wait)) unsealed.push(address);
+                if (await unsealReplica(new VaultClient(endpoint(address, options.replicaCaCertPem ?? options.caCertPem)), record, wait)) unsealed.push(address);
             }
         }
         // Once an admin identity exists the root token is gone for good, whatever this run asks.

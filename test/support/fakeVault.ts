@@ -26,6 +26,8 @@ export interface FakeVaultOptions {
     seal: "awskms" | "shamir";
     replicas?: number;
     certificate: TestCertificate;
+    /** A different certificate for some replicas (e.g. one reached through an ingress with its own CA). */
+    replicaCertificates?: Record<number, TestCertificate>;
     /** Already initialized (with this root token and these base64 keys). */
     initialized?: { rootToken: string; keysBase64: string[]; threshold: number };
     /** Start listening only after this many milliseconds (the port is reserved up front). */
@@ -81,7 +83,8 @@ export class FakeVault {
             this.replicas.push({ sealed: this.options.seal === "shamir" || !this.initialized, progress: 0, provided: new Set() });
             const port = await freePort();
             this.addresses.push(`https://127.0.0.1:${port}`);
-            const server = https.createServer({ key: this.options.certificate.keyPem, cert: this.options.certificate.certPem }, (req, res) => this.handle(i, req, res));
+            const cert = this.options.replicaCertificates?.[i] ?? this.options.certificate;
+            const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => this.handle(i, req, res));
             this.servers.push(server);
             const listen = () => server.listen(port, "127.0.0.1");
             if (this.options.startAfterMs) setTimeout(listen, this.options.startAfterMs);
