@@ -43,14 +43,19 @@ async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; outp
     }
 }
 
-describe("initializeVault against a fake Vault over TLS", function () {
-    this.timeout(30_000);
+/** Hooks of a suite that starts fake servers: the shared TLS material, and every fake stopped after each test. */
+function useFakes(): void {
     before(() => {
-        ca = makeCa();
-        otherCa = makeCa("Some Other CA");
-        certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"], dns: ["vault.vault.svc"] });
+        ca ??= makeCa();
+        otherCa ??= makeCa("Some Other CA");
+        certificate ??= makeServerCertificate(ca, { ips: ["127.0.0.1"], dns: ["vault.vault.svc"] });
     });
     afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+}
+
+describe("initializeVault against a fake Vault over TLS", function () {
+    this.timeout(30_000);
+    useFakes();
 
     it("initializes an auto-unseal Vault exactly once with recovery shares and keeps the response in custody", async () => {
         const v = await vault({ seal: "awskms" });
@@ -255,11 +260,7 @@ describe("the admin identity's policy", () => {
 
 describe("custody backends", function () {
     this.timeout(30_000);
-    before(() => {
-        ca ??= makeCa();
-        certificate ??= makeServerCertificate(ca, { ips: ["127.0.0.1"] });
-    });
-    afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+    useFakes();
 
     it("AWS Secrets Manager: written once with PutSecretValue, read back on the next run, never overwritten", () => withEnv(AWS_TEST_ENV, async () => {
         const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf";
@@ -319,11 +320,7 @@ describe("custody backends", function () {
 
 describe("keys are never lost after init", function () {
     this.timeout(30_000);
-    before(() => {
-        ca ??= makeCa();
-        certificate ??= makeServerCertificate(ca, { ips: ["127.0.0.1"] });
-    });
-    afterEach(async () => { await Promise.all(fakes.splice(0).map((f) => f.stop())); });
+    useFakes();
 
     /** Custody that accepts the preflight, then refuses writes until `healthy` is set. */
     class FlakyCustody extends StateCustody {

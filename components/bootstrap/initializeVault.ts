@@ -80,6 +80,7 @@ const MAX_DELAY_MS = 10_000;
 export async function initializeVault(options: InitializeVaultOptions): Promise<InitResult> {
     const log = options.log ?? (() => undefined);
     const endpoint = (address: string, caCertPem = options.caCertPem): VaultEndpoint => ({ address, caCertPem, tlsServerName: options.tlsServerName });
+    const replicaCa = options.replicaCaCertPem ?? options.caCertPem;
     const client = new VaultClient(endpoint(options.address));
     const wait = { timeoutMs: options.timeoutMs ?? 600_000, retryDelayMs: options.retryDelayMs ?? 1000, log };
     const custody = options.custody;
@@ -122,7 +123,7 @@ export async function initializeVault(options: InitializeVaultOptions): Promise<
         const unsealed: string[] = [];
         if (!recoverySeal) {
             for (const address of options.replicaAddresses ?? [options.address]) {
-                if (await unsealReplica(new VaultClient(endpoint(address, options.replicaCaCertPem ?? options.caCertPem)), record, wait)) unsealed.push(address);
+                if (await unsealReplica(new VaultClient(endpoint(address, replicaCa)), record, wait)) unsealed.push(address);
             }
         }
         // Once an admin identity exists the root token is gone for good, whatever this run asks.

@@ -121,6 +121,11 @@ export function closeSchema(node: any): any {
     return out;
 }
 
+/** A Kubernetes object whose `spec` follows `spec`. */
+function kindSchema(spec: Record<string, any>): Record<string, any> {
+    return { type: "object", required: ["apiVersion", "kind", "metadata", "spec"], properties: { spec } };
+}
+
 /**
  * Kinds used by the examples for which no published schema is available in test/fixtures (their CRDs are not in
  * shared/reference). They are checked against the small hand-written expectations below: required fields and
@@ -129,80 +134,68 @@ export function closeSchema(node: any): any {
 export const NO_PUBLISHED_SCHEMA: Record<string, { reference: string; schema: Record<string, any> }> = {
     [gvk("secrets.hashicorp.com/v1beta1", "VaultDynamicSecret")]: {
         reference: "https://developer.hashicorp.com/vault/docs/platform/k8s/vso/api-reference#vaultdynamicsecretspec (vault-secrets-operator 1.4)",
-        schema: {
+        schema: kindSchema({
             type: "object",
-            required: ["apiVersion", "kind", "metadata", "spec"],
+            required: ["mount", "path", "destination"],
             properties: {
-                spec: {
+                vaultAuthRef: { type: "string" },
+                mount: { type: "string", minLength: 1 },
+                path: { type: "string", minLength: 1 },
+                requestHTTPMethod: { enum: ["GET", "POST", "PUT"] },
+                params: { type: "object", additionalProperties: { type: "string" } },
+                renewalPercent: { type: "integer", minimum: 0, maximum: 90 },
+                revoke: { type: "boolean" },
+                allowStaticCreds: { type: "boolean" },
+                refreshAfter: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(s|m|h))$" },
+                destination: {
                     type: "object",
-                    required: ["mount", "path", "destination"],
-                    properties: {
-                        vaultAuthRef: { type: "string" },
-                        mount: { type: "string", minLength: 1 },
-                        path: { type: "string", minLength: 1 },
-                        requestHTTPMethod: { enum: ["GET", "POST", "PUT"] },
-                        params: { type: "object", additionalProperties: { type: "string" } },
-                        renewalPercent: { type: "integer", minimum: 0, maximum: 90 },
-                        revoke: { type: "boolean" },
-                        allowStaticCreds: { type: "boolean" },
-                        refreshAfter: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(s|m|h))$" },
-                        destination: {
-                            type: "object",
-                            required: ["name"],
-                            properties: { name: { type: "string", minLength: 1 }, create: { type: "boolean" }, overwrite: { type: "boolean" }, type: { type: "string" } },
-                        },
-                    },
+                    required: ["name"],
+                    properties: { name: { type: "string", minLength: 1 }, create: { type: "boolean" }, overwrite: { type: "boolean" }, type: { type: "string" } },
                 },
             },
-        },
+        }),
     },
     [gvk("external-secrets.io/v1", "SecretStore")]: {
         reference: "https://external-secrets.io/latest/api/spec/ and https://external-secrets.io/latest/provider/hashicorp-vault/ (external-secrets.io/v1)",
-        schema: {
+        schema: kindSchema({
             type: "object",
-            required: ["apiVersion", "kind", "metadata", "spec"],
+            required: ["provider"],
             properties: {
-                spec: {
+                provider: {
                     type: "object",
-                    required: ["provider"],
+                    minProperties: 1,
+                    maxProperties: 1,
                     properties: {
-                        provider: {
+                        vault: {
                             type: "object",
-                            minProperties: 1,
-                            maxProperties: 1,
+                            required: ["server", "auth"],
                             properties: {
-                                vault: {
+                                server: { type: "string", pattern: "^https?://" },
+                                path: { type: "string" },
+                                version: { enum: ["v1", "v2"] },
+                                namespace: { type: "string" },
+                                caBundle: { type: "string" },
+                                auth: {
                                     type: "object",
-                                    required: ["server", "auth"],
+                                    minProperties: 1,
                                     properties: {
-                                        server: { type: "string", pattern: "^https?://" },
-                                        path: { type: "string" },
-                                        version: { enum: ["v1", "v2"] },
-                                        namespace: { type: "string" },
-                                        caBundle: { type: "string" },
-                                        auth: {
+                                        kubernetes: {
                                             type: "object",
-                                            minProperties: 1,
+                                            required: ["mountPath", "role"],
                                             properties: {
-                                                kubernetes: {
+                                                mountPath: { type: "string", minLength: 1 },
+                                                role: { type: "string", minLength: 1 },
+                                                serviceAccountRef: {
                                                     type: "object",
-                                                    required: ["mountPath", "role"],
+                                                    required: ["name"],
                                                     properties: {
-                                                        mountPath: { type: "string", minLength: 1 },
-                                                        role: { type: "string", minLength: 1 },
-                                                        serviceAccountRef: {
-                                                            type: "object",
-                                                            required: ["name"],
-                                                            properties: {
-                                                                name: { type: "string", minLength: 1 },
-                                                                namespace: { type: "string" },
-                                                                audiences: { type: "array", items: { type: "string" } },
-                                                            },
-                                                            additionalProperties: false,
-                                                        },
-                                                        secretRef: { type: "object", required: ["name"] },
+                                                        name: { type: "string", minLength: 1 },
+                                                        namespace: { type: "string" },
+                                                        audiences: { type: "array", items: { type: "string" } },
                                                     },
+                                                    additionalProperties: false,
                                                 },
+                                                secretRef: { type: "object", required: ["name"] },
                                             },
                                         },
                                     },
@@ -212,51 +205,45 @@ export const NO_PUBLISHED_SCHEMA: Record<string, { reference: string; schema: Re
                     },
                 },
             },
-        },
+        }),
     },
     [gvk("external-secrets.io/v1", "ExternalSecret")]: {
         reference: "https://external-secrets.io/latest/api/externalsecret/ (external-secrets.io/v1)",
-        schema: {
+        schema: kindSchema({
             type: "object",
-            required: ["apiVersion", "kind", "metadata", "spec"],
             properties: {
-                spec: {
+                refreshInterval: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$" },
+                secretStoreRef: {
+                    type: "object",
+                    required: ["name"],
+                    properties: { name: { type: "string", minLength: 1 }, kind: { enum: ["SecretStore", "ClusterSecretStore"] } },
+                    additionalProperties: false,
+                },
+                target: {
                     type: "object",
                     properties: {
-                        refreshInterval: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$" },
-                        secretStoreRef: {
-                            type: "object",
-                            required: ["name"],
-                            properties: { name: { type: "string", minLength: 1 }, kind: { enum: ["SecretStore", "ClusterSecretStore"] } },
-                            additionalProperties: false,
-                        },
-                        target: {
-                            type: "object",
-                            properties: {
-                                name: { type: "string" },
-                                creationPolicy: { enum: ["Owner", "Orphan", "Merge", "None"] },
-                                deletionPolicy: { enum: ["Delete", "Merge", "Retain"] },
-                            },
-                        },
-                        data: {
-                            type: "array",
-                            items: {
+                        name: { type: "string" },
+                        creationPolicy: { enum: ["Owner", "Orphan", "Merge", "None"] },
+                        deletionPolicy: { enum: ["Delete", "Merge", "Retain"] },
+                    },
+                },
+                data: {
+                    type: "array",
+                    items: {
+                        type: "object",
+                        required: ["secretKey", "remoteRef"],
+                        properties: {
+                            secretKey: { type: "string", minLength: 1 },
+                            remoteRef: {
                                 type: "object",
-                                required: ["secretKey", "remoteRef"],
-                                properties: {
-                                    secretKey: { type: "string", minLength: 1 },
-                                    remoteRef: {
-                                        type: "object",
-                                        required: ["key"],
-                                        properties: { key: { type: "string", minLength: 1 }, property: { type: "string" }, version: { type: "string" } },
-                                    },
-                                },
+                                required: ["key"],
+                                properties: { key: { type: "string", minLength: 1 }, property: { type: "string" }, version: { type: "string" } },
                             },
                         },
                     },
                 },
             },
-        },
+        }),
     },
 };
 
