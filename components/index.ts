@@ -3,25 +3,24 @@
  * The components wire resources; the renderers below are pure functions, usable and testable on their own.
  */
 export { VaultCluster } from "./cluster/vaultCluster";
-export type * from "./cluster/args";
-export type { ClusterSettings } from "./cluster/settings";
-export { resolveClusterSettings } from "./cluster/settings";
+export * from "./cluster/args";
 export { clusterNames, serverCertificateNames } from "./cluster/names";
-export type * from "./bootstrap/args";
-export type * from "./config/args";
+export * from "./bootstrap/args";
+export * from "./config/args";
+export type * from "./appAccess/args";
 export { renderPolicy, kvV2Paths, kvV2ReadRules, kvV2WriteRules, CAPABILITIES } from "./config/policy";
+export { parsePolicyHcl } from "./config/policyHcl";
 export { renderServerConfig } from "./chart/serverConfig";
 export type { ServerConfig } from "./chart/serverConfig";
 export { renderChartValues, deepMerge, READINESS_PATH, CSI_CA_CERT_PATH } from "./chart/values";
-export { renderReleaseValues, serverConfigFor } from "./chart/release";
-export { irsaTrustPolicy, vaultServerPolicy, kmsKeyPolicy, DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS } from "./aws/policies";
+export { serverConfigFor } from "./chart/release";
+export { irsaTrustPolicy, vaultServerPolicy, kmsKeyPolicy, DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS, IAM_USER_PATH } from "./aws/policies";
 export type { PolicyDocument, PolicyStatement } from "./aws/policies";
 export { InputError } from "./validation";
 export type { Problem } from "./validation";
 export { VaultConfig } from "./config/vaultConfig";
-export type { ConfigSettings } from "./config/settings";
-export { VaultAppAccess, injectorAnnotations, csiParameters, appPolicyRules } from "./config/appAccess";
-export type { VaultAppAccessArgs, AppSecretArgs } from "./config/appAccess";
+export { VaultAppAccess } from "./appAccess/vaultAppAccess";
+export { injectorAnnotations, csiParameters, appPolicyRules } from "./appAccess/render";
 export { initializeVault } from "./bootstrap/initializeVault";
 export type { InitializeVaultOptions, InitResult } from "./bootstrap/initializeVault";
 export { SecretsManagerCustody, KubernetesSecretCustody, StateCustody } from "./bootstrap/custody";

@@ -1,5 +1,5 @@
 import type { VaultClusterArgs } from "../components";
-import { Problems, REDACTED, checkShape, isPlainObject } from "../components/validation";
+import { Problems, REDACTED, isPlainObject } from "../components/validation";
 
 /** The stack config key holding the whole environment. */
 export const ENVIRONMENT_KEY = "environment";
@@ -28,10 +28,15 @@ export interface Environment {
     cluster: VaultClusterArgs;
 }
 
-const SHAPE = {
-    kubernetes: { eksClusterName: true, awsProfile: true, roleArn: true, kubeconfigContext: true, kubeconfigPath: true },
-    cluster: true,
-} as const;
+/** The keys of the environment object and of its `kubernetes` part (the cluster part is VaultCluster's to check). */
+const ENVIRONMENT_KEYS = ["kubernetes", "cluster"];
+const KUBERNETES_KEYS = ["eksClusterName", "awsProfile", "roleArn", "kubeconfigContext", "kubeconfigPath"];
+
+function refuseUnknownKeys(p: Problems, value: Record<string, unknown>, known: string[], field: string): void {
+    for (const key of Object.keys(value).filter((k) => !known.includes(k))) {
+        p.add(`${field}.${key}`, REDACTED, "is not a known argument", `use one of: ${known.join(", ")}`);
+    }
+}
 
 /**
  * Validates the stack's `vault-cluster:environment` object: exactly one way to reach Kubernetes, and a cluster
@@ -46,7 +51,8 @@ export function parseEnvironment(raw: unknown): Environment {
         p.throwIfAny("stack configuration");
     }
     const env = raw as Record<string, any>;
-    checkShape(p, env, SHAPE, ENVIRONMENT_KEY);
+    refuseUnknownKeys(p, env, ENVIRONMENT_KEYS, ENVIRONMENT_KEY);
+    if (isPlainObject(env.kubernetes)) refuseUnknownKeys(p, env.kubernetes, KUBERNETES_KEYS, field("kubernetes"));
     const k: Record<string, any> = isPlainObject(env.kubernetes) ? env.kubernetes : {};
     let kubernetes: KubernetesTarget = { kind: "kubeconfig" };
     if (!isPlainObject(env.kubernetes)) {

@@ -269,7 +269,7 @@ describe("VaultCluster options", () => {
     });
 
     it("uses an existing table and key by name and ARN, creating neither", async () => {
-        const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/existing`;
+        const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
         const d = await deploy({ irsa: IRSA, storage: { type: "dynamodb", existingTable: "legacy-vault" }, seal: { type: "awskms", kmsKeyArn: keyArn } });
         assert.equal(d.recorder.ofType(TABLE).length, 0);
         assert.equal(d.recorder.ofType(KEY).length, 0);
@@ -281,19 +281,28 @@ describe("VaultCluster options", () => {
         assert.equal(hcl.seal.awskms[0].kms_key_id, keyArn);
     });
 
-    it("lets the AWS secrets engine issue credentials with the pods' role only for what its roles need", async () => {
+    it("lets the AWS secrets engine issue credentials with the pods' role only for what its roles need, users only with their boundary", async () => {
         const userPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        const boundary = `arn:aws:iam::${ACCOUNT_ID}:policy/vault-user-boundary`;
         const target = `arn:aws:iam::${ACCOUNT_ID}:role/deploy`;
         const d = await deploy({ irsa: IRSA, config: { secretsEngines: { aws: [
-            { roles: { users: { credentialType: "iam_user", policyArns: [userPolicy] }, ci: { credentialType: "assumed_role", roleArns: [target] },
+            { roles: { users: { credentialType: "iam_user", policyArns: [userPolicy], permissionsBoundaryArn: boundary }, ci: { credentialType: "assumed_role", roleArns: [target] },
                        fed: { credentialType: "federation_token", policyDocument: { Version: "2012-10-17", Statement: [] } } } },
-            { path: "aws-keys", accessKey: "AKIA...", secretKey: "s", roles: { other: { credentialType: "assumed_role", roleArns: ["arn:aws:iam::1:role/elsewhere"] } } },
+            { path: "aws-keys", accessKey: "AKIAIOSFODNN7EXAMPLE", secretKey: "s", roles: { other: { credentialType: "assumed_role", roleArns: ["arn:aws:iam::111111111111:role/elsewhere"] } } },
         ] } } });
         const statements = JSON.parse(d.recorder.one(ROLE_POLICY).inputs.policy).Statement;
         const bySid = Object.fromEntries(statements.map((x: any) => [x.Sid, x]));
-        assert.equal(bySid.SecretsEngineIamUsers.Resource, `arn:aws:iam::${ACCOUNT_ID}:user/vault-*`);
-        assert.ok(!bySid.SecretsEngineIamUsers.Action.includes("iam:AttachUserPolicy"), "attaching is only allowed for the listed policies");
-        assert.deepEqual(bySid.SecretsEngineIamUserPolicies.Condition, { ArnEquals: { "iam:PolicyARN": [userPolicy] } });
+        const users = `arn:aws:iam::${ACCOUNT_ID}:user/vault/*`;
+        assert.deepEqual(bySid.SecretsEngineBoundedUsers, {
+            Sid: "SecretsEngineBoundedUsers", Effect: "Allow", Action: ["iam:CreateUser", "iam:PutUserPolicy"], Resource: users,
+            Condition: { StringEquals: { "iam:PermissionsBoundary": [boundary] } },
+        });
+        assert.ok(!bySid.SecretsEngineUsers.Action.some((a: string) => /CreateUser|PutUserPolicy|AttachUserPolicy|Boundary/.test(a)), "granting actions need the boundary");
+        assert.deepEqual(bySid.SecretsEngineBoundedUserPolicies.Condition, {
+            StringEquals: { "iam:PermissionsBoundary": [boundary] }, ArnEquals: { "iam:PolicyARN": [userPolicy] },
+        });
+        assert.deepEqual(bySid.SecretsEngineKeepsBoundaries.Action, ["iam:DeleteUserPermissionsBoundary", "iam:PutUserPermissionsBoundary"]);
+        assert.equal(bySid.SecretsEngineKeepsBoundaries.Effect, "Deny");
         assert.deepEqual(bySid.SecretsEngineAssumedRoles.Resource, [target], "the engine with its own keys needs nothing from the pods");
         assert.equal(bySid.SecretsEngineFederationTokens.Resource, `arn:aws:sts::${ACCOUNT_ID}:federated-user/vault-*`);
         const plain = await deploy({ irsa: IRSA });
@@ -353,7 +362,8 @@ describe("VaultCluster options", () => {
 
     it("serves the UI through a load balancer restricted to source ranges and reads back its address", async () => {
         const d = await deploy({ irsa: IRSA, ui: { serviceType: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0/8"] } });
-        assert.deepEqual(d.values.ui, { enabled: true, serviceType: "LoadBalancer", externalPort: 8200, targetPort: 8200, loadBalancerSourceRanges: ["10.0.0.0/8"] });
+        // The load balancer reaches the active pod only: a sealed or standby pod never takes its traffic.
+        assert.deepEqual(d.values.ui, { enabled: true, serviceType: "LoadBalancer", externalPort: 8200, targetPort: 8200, activeVaultPodOnly: true, loadBalancerSourceRanges: ["10.0.0.0/8"] });
         assert.deepEqual(unknownChartKeys(d.values), []);
         const read = d.recorder.resources.find((r) => r.read && r.type === "kubernetes:core/v1:Service")!;
         assert.equal(read.id, "vault/vault-ui");

@@ -28,7 +28,8 @@ function assertProblem(error: InputError, field: string, value: string, fix: Reg
 
 describe("VaultCluster refuses bad input before registering anything", () => {
     it("replicas below 1", async () => {
-        assertProblem(await refused({ ...LOCAL, replicas: 0 }), "replicas", "0", /set replicas to 3/);
+        // The bound is part of the type (VaultClusterArgs.replicas @minimum 1): the type check reports it.
+        assertProblem(await refused({ ...LOCAL, replicas: 0 }), "replicas", "0", /must be at least 1\. Fix: use a value ≥ 1/);
     });
 
     it("raft with an even replica count (an error, not a warning)", async () => {
@@ -64,10 +65,14 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assertProblem(await refused({ irsa: IRSA, ui: { serviceType: "LoadBalancer" } }), "ui.loadBalancerSourceRanges", "[]", /list the CIDR blocks/);
     });
 
-    it("unknown arguments, weak keys and bad sizes, all reported at once", async () => {
+    it("unknown arguments and weak keys in one report; bad sizes in the next, once the types are right", async () => {
+        // Types are checked first, all at once; the checks of meaning assume well-typed arguments and follow.
         const e = await refused({ ...LOCAL, replica: 3, tls: { algorithm: "RSA", rsaBits: 1024 }, auditStorage: { size: "ten" } } as VaultClusterArgs);
-        assert.deepEqual(e.problems.map((p) => p.field).sort(), ["auditStorage.size", "replica", "tls.rsaBits"]);
+        assert.deepEqual(e.problems.map((p) => p.field).sort(), ["replica", "tls.rsaBits"]);
         assertProblem(e, "tls.rsaBits", "1024", /2048/);
+        assertProblem(e, "replica", "<not shown>", /did you mean "replicas"\?/);
+        const next = await refused({ ...LOCAL, replicas: 3, tls: { algorithm: "RSA", rsaBits: 2048 }, auditStorage: { size: "ten" } });
+        assert.deepEqual(next.problems.map((p) => p.field), ["auditStorage.size"]);
     });
 
     it("fields of another variant, which would otherwise be ignored silently", async () => {
@@ -79,7 +84,8 @@ describe("VaultCluster refuses bad input before registering anything", () => {
     it("a KMS key ID or alias where the key ARN is needed, a CA that is not PEM, a name the KMS alias cannot carry", async () => {
         const e = await refused({ irsa: IRSA, seal: { type: "awskms", kmsKeyArn: "alias/vault" }, tls: { existingSecretName: "tls", caCertPem: "not a cert" } });
         assertProblem(e, "seal.kmsKeyArn", "\"alias/vault\"", /not an ID or alias/);
-        assertProblem(e, "tls.caCertPem", "\"not a cert\"", /BEGIN CERTIFICATE/);
+        // Never echoed: text pasted into a CA field may be a private key.
+        assertProblem(e, "tls.caCertPem", "<not shown>", /BEGIN CERTIFICATE/);
         const recorder = await installMocks();
         assert.throws(() => new VaultCluster("prod.eu", { irsa: IRSA }), /\(component name\) = "prod\.eu": cannot name the KMS alias/);
         await settle();
@@ -87,7 +93,7 @@ describe("VaultCluster refuses bad input before registering anything", () => {
     });
 
     it("a chart.values conflict together with other problems, in one report", async () => {
-        const e = await refused({ ...LOCAL, replicas: 0, chart: { values: { global: { tlsDisable: true } } } });
+        const e = await refused({ ...LOCAL, replicas: 4, chart: { values: { global: { tlsDisable: true } } } });
         assert.deepEqual(e.problems.map((p) => p.field).sort(), ["chart.values.global.tlsDisable", "replicas"]);
     });
 
@@ -111,7 +117,7 @@ describe("VaultCluster refuses bad input before registering anything", () => {
             appRoleAuth: [{ path: "pulumi", roles: {} }],
         } });
         assertProblem(e, "config.policies.pulumi-admin", "\"pulumi-admin\"", /choose another policy name/);
-        assertProblem(e, "config auth mount path", "\"pulumi\"", /choose another mount path/);
+        assertProblem(e, "config.appRoleAuth[0].path", "\"pulumi\"", /AppRole mount of Pulumi's own admin identity\. Fix: choose another mount path/);
     });
 
     it("irsa on a cluster that uses no AWS", async () => {

@@ -31,8 +31,9 @@ const RECIPES: VaultConfigArgs = {
         "db-policy": [{ path: "secret/data/database/*", capabilities: ["read"] }],
         "internal-app": [{ path: "internal/data/database/config", capabilities: ["read"] }],
         "k8s-vault-op": [{ path: "secret/data/k8s/*", capabilities: ["create", "read", "update", "delete", "list"] }],
-        "iam-role": `path "aws/creds/*" {\n  capabilities = ["read"]\n}\n`,
     },
+    // Shape change (issue 10): HCL text moved from `policies` (a union) to its own map.
+    hclPolicies: { "iam-role": `path "aws/creds/*" {\n  capabilities = ["read"]\n}\n` },
     kubernetesAuth: [
         {
             roles: {
@@ -56,7 +57,7 @@ const RECIPES: VaultConfigArgs = {
         roles: {
             "gitlab-role": {
                 boundAudiences: ["https://gitlab.example.com"], userClaim: "sub",
-                boundClaims: { project_id: "42", ref_protected: "true", ref: ["main", "release"] }, policies: ["gitlab-policy"], ttl: "1h",
+                boundClaims: { project_id: "42", ref_protected: "true", ref: "main,release" }, policies: ["gitlab-policy"], ttl: "1h",
             },
         },
     }],
@@ -64,7 +65,8 @@ const RECIPES: VaultConfigArgs = {
     secretsEngines: {
         aws: [{
             region: "ap-northeast-1",
-            roles: { "my-role": { credentialType: "iam_user", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }] } } },
+            roles: { "my-role": { credentialType: "iam_user", permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/vault-user-boundary",
+                policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }] } } },
             defaultLeaseTtl: "1h", maxLeaseTtl: "24h",
         }],
         transit: [{ keys: { autounseal: { type: "aes256-gcm96", autoRotatePeriod: "720h" } } }],
@@ -158,6 +160,8 @@ describe("VaultConfig composed by a cluster: the recipes as code", () => {
         assert.deepEqual([engine.path, engine.region, engine.defaultLeaseTtlSeconds, engine.maxLeaseTtlSeconds, engine.accessKey], ["aws", "ap-northeast-1", 3600, 86400, undefined]);
         const role = rec.one(T.awsRole).inputs;
         assert.deepEqual([role.backend, role.name, role.credentialType], ["aws", "my-role", "iam_user"]);
+        // Every user Vault creates carries the boundary and lives under the one path the server role may touch.
+        assert.deepEqual([role.permissionsBoundaryArn, role.userPath], ["arn:aws:iam::123456789012:policy/vault-user-boundary", "/vault/"]);
         assert.deepEqual(JSON.parse(role.policyDocument).Statement[0].Action, "ec2:Describe*");
         const key = rec.one(T.transitKey).inputs;
         assert.deepEqual([key.backend, key.name, key.type, key.autoRotatePeriod], ["transit", "autounseal", "aes256-gcm96", 2592000]);
@@ -241,7 +245,7 @@ describe("VaultConfig refuses bad input before registering anything", () => {
 
     it("a mount path with a leading slash or spaces", async () => {
         const e = await refused({ kvMounts: [{ path: "/my-kv" }, { path: "my kv" }] });
-        assert.match(e.message, /kvMounts\[0\]\.path = "\/my-kv": is not a valid mount path\. Fix: no leading or trailing slash and no spaces/);
+        assert.match(e.message, /kvMounts\[0\]\.path = "\/my-kv": is not a valid mount path\. Fix: segments of letters, digits, '_', '-' and '\.', no leading or trailing slash/);
         assert.match(e.message, /kvMounts\[1\]\.path = "my kv": is not a valid mount path/);
     });
 
@@ -254,7 +258,8 @@ describe("VaultConfig refuses bad input before registering anything", () => {
         const e = await refused({ policies: p, kubernetesAuth: [{ path: "other", host: "https://k8s.example.com", roles: {} }] });
         assert.match(e.message, /kubernetesAuth\[0\]\.caCertPem = \(not set\): is required for another cluster's API server/);
         const e2 = await refused({ policies: p, kubernetesAuth: [{ path: "other", host: "https://k8s.example.com", caCertPem: "LS0tLS1CRUdJTi...", roles: {} }] });
-        assert.match(e2.message, /kubernetesAuth\[0\]\.caCertPem = "LS0tLS1CRUdJTi\.\.\.": is not a PEM certificate\. Fix: paste the CA certificate/);
+        // Never echoed: text pasted into a CA field may be a private key.
+        assert.match(e2.message, /kubernetesAuth\[0\]\.caCertPem = <not shown>: is not a PEM certificate \(the value is not shown: it may hold a key\)\. Fix: paste the CA certificate/);
     });
 
     it("a malformed TTL", async () => {
@@ -264,14 +269,15 @@ describe("VaultConfig refuses bad input before registering anything", () => {
 
     it("a role naming a policy that is neither defined nor declared as existing", async () => {
         const e = await refused({ policies: p, kubernetesAuth: [{ roles: { r: { ...role, policies: ["p", "missing"] } } }] });
-        assert.match(e.message, /kubernetesAuth\[0\]\.roles\.r\.policies = "missing": names a policy that is neither defined in policies nor declared in existingPolicies\. Fix: define policies\["missing"\], or add "missing" to existingPolicies/);
+        assert.match(e.message, /kubernetesAuth\[0\]\.roles\.r\.policies = "missing": names a policy that is neither defined in policies or hclPolicies nor declared in existingPolicies\. Fix: define policies\["missing"\], or add "missing" to existingPolicies/);
         await standaloneOk({ existingPolicies: ["missing"], policies: p, kubernetesAuth: [{ roles: { r: { ...role, policies: ["p", "missing"] } } }] });
     });
 
     it("a JWT role without bound audiences, or without bound claims unless allowed", async () => {
         const jwt = (r: object) => ({ policies: p, jwtAuth: [{ path: "jwt_v2", jwksUrl: "https://gitlab.example.com/-/jwks", roles: { ci: { userClaim: "sub", policies: ["p"], ...r } as any } }] });
         const e = await refused(jwt({ boundClaims: { project_id: "1" } }));
-        assert.match(e.message, /jwtAuth\[0\]\.roles\.ci\.boundAudiences = \(not set\): is required: since Vault 1\.17/);
+        // A required field's reason comes from its documentation (JwtAuthRoleArgs.boundAudiences).
+        assert.match(e.message, /jwtAuth\[0\]\.roles\.ci\.boundAudiences = \(not set\): is required: Audiences the JWT must carry \(the `aud` of GitLab's `id_tokens`\)/);
         const e2 = await refused(jwt({ boundAudiences: ["https://gitlab.example.com"] }));
         assert.match(e2.message, /boundClaims = \(not set\): is empty: every project and pipeline on the issuer could log in with this role/);
         await standaloneOk(jwt({ boundAudiences: ["https://gitlab.example.com"], allowUnboundClaims: true }));
@@ -328,7 +334,7 @@ describe("VaultAppAccess", () => {
     it("refuses an application without secrets", async () => {
         const rec = await installMocks();
         assert.throws(() => new VaultAppAccess("x", { namespace: "Default", serviceAccountName: "a", secrets: {} }), (e: InputError) => {
-            assert.deepEqual(e.problems.map((x) => x.field), ["namespace", "secrets"]);
+            assert.deepEqual(e.problems.map((x) => x.field).sort(), ["namespace", "secrets"]);
             return true;
         });
         await settle();

@@ -9,21 +9,36 @@ import { VpcEndpoint } from "@pulumi/aws/ec2/vpcEndpoint";
 import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
-import type { ClusterSettings } from "../cluster/settings";
+import type { SecretsManagerCustodySettings } from "../bootstrap/settings";
+import type { AwsEngineRoleArgs } from "../config/args";
+import type { AwsSettings } from "./settings";
 import { DynamicCredentials, irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
 import { TYPE_PREFIX } from "../typeTokens";
 
-/** What AWS secrets engines configured without access keys issue with the pods' own role. */
-export function dynamicCredentials(settings: ClusterSettings, partition: string, accountId: string): DynamicCredentials | undefined {
-    const roles = settings.config.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles));
+/** What the AWS stage needs: its settings, whom the role is for, the custody secrets, the engines run on its identity. */
+export interface AwsBackendInput {
+    aws: AwsSettings;
+    releaseName: string;
+    namespace: pulumi.Input<string>;
+    serviceAccount: string;
+    /** Set with Secrets Manager custody. */
+    custody?: SecretsManagerCustodySettings;
+    /** Roles of the AWS secrets engines configured without access keys: they run on the server role. */
+    engineRoles: AwsEngineRoleArgs[];
+}
+
+/** What AWS secrets engine roles issue with the pods' own role. */
+export function dynamicCredentials(roles: { credentialType: string; policyArns?: string[]; roleArns?: string[]; permissionsBoundaryArn?: string }[],
+    partition: string, accountId: string): DynamicCredentials | undefined {
     if (roles.length === 0) return undefined;
     const ofType = (t: string) => roles.filter((r) => r.credentialType === t);
+    const unique = (list: (string | undefined)[]) => [...new Set(list.filter((x): x is string => x !== undefined))];
     return {
         partition, accountId,
-        iamUsers: ofType("iam_user").length > 0,
-        userPolicyArns: [...new Set(ofType("iam_user").flatMap((r) => r.policyArns ?? []))],
+        iamUserBoundaries: unique(ofType("iam_user").map((r) => r.permissionsBoundaryArn)),
+        userPolicyArns: unique(ofType("iam_user").flatMap((r) => r.policyArns ?? [])),
         federationTokens: ofType("federation_token").length > 0,
-        assumeRoleArns: [...new Set(ofType("assumed_role").flatMap((r) => r.roleArns ?? []))],
+        assumeRoleArns: unique(ofType("assumed_role").flatMap((r) => r.roleArns ?? [])),
     };
 }
 
@@ -43,9 +58,9 @@ export class AwsBackend extends pulumi.ComponentResource {
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
     readonly custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
 
-    constructor(name: string, settings: ClusterSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, input: AwsBackendInput, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:AwsBackend`, name, {}, opts);
-        const aws = settings.aws!;
+        const aws = input.aws;
         const parent = { parent: this };
         const region = aws.region ? pulumi.output(aws.region) : getRegionOutput({}, parent).region;
         const caller = getCallerIdentityOutput({}, parent);
@@ -54,25 +69,25 @@ export class AwsBackend extends pulumi.ComponentResource {
         const partition = caller.arn.apply((arn) => arn.split(":")[1]);
         const common = { region: aws.region, tags: aws.tags };
         let kmsKeyArn: pulumi.Output<string>;
-        if ("create" in aws.key) {
+        if (aws.key.create) {
             const lifecycle = aws.key.create;
             const key = new Key(`${name}-vault`, {
                 ...common,
-                description: `Vault ${settings.releaseName} (${settings.namespace}): auto-unseal, storage and init custody encryption`,
+                description: pulumi.interpolate`Vault ${input.releaseName} (${input.namespace}): auto-unseal, storage and init custody encryption`,
                 enableKeyRotation: true,
                 deletionWindowInDays: lifecycle.deletionWindowInDays,
                 policy: pulumi.all([partition, accountId]).apply(([p, a]) => JSON.stringify(kmsKeyPolicy(p, a))),
             }, { ...parent, protect: lifecycle.protect, retainOnDelete: lifecycle.retainOnDelete });
-            new Alias(`${name}-vault-unseal`, { region: aws.region, name: `alias/${name}-vault-unseal`, targetKeyId: key.keyId }, parent);
+            new Alias(`${name}-vault-unseal`, { region: aws.region, name: aws.keyAlias, targetKeyId: key.keyId }, parent);
             kmsKeyArn = key.arn;
         } else {
-            kmsKeyArn = pulumi.output(aws.key.existingArn);
+            kmsKeyArn = pulumi.output(aws.key.existingArn!);
         }
 
-        const storage = settings.storage;
-        if (storage.type === "dynamodb" && storage.create) {
-            const c = storage.create;
-            const table = new Table(`${name}-vault`, {
+        const table = aws.table;
+        if (table?.create) {
+            const c = table.create;
+            const created = new Table(`${name}-vault`, {
                 ...common,
                 name: c.tableName,
                 hashKey: "Path",
@@ -85,44 +100,45 @@ export class AwsBackend extends pulumi.ComponentResource {
                 deletionProtectionEnabled: c.deletionProtection,
                 serverSideEncryption: { enabled: true, kmsKeyArn },
             }, { ...parent, protect: c.protect, retainOnDelete: c.retainOnDelete });
-            this.tableName = table.name;
-        } else if (storage.type === "dynamodb" && storage.existingTable) {
-            this.tableName = pulumi.output(storage.existingTable.replace(/^arn:.*:table\//, ""));
+            this.tableName = created.name;
+        } else if (table?.existing !== undefined) {
+            this.tableName = pulumi.output(table.existing).apply((t) => t.replace(/^arn:.*:table\//, ""));
         }
         // The role's permissions name the table by its known ARN, so the role need not wait for the table.
-        const permittedTableArn = storage.type === "dynamodb"
-            ? pulumi.all([partition, region, accountId]).apply(([p, r, a]) => tableArn(storage.existingTable ?? storage.create!.tableName, p, r, a))
+        const permittedTableArn = table
+            ? pulumi.all([table.existing ?? table.create!.tableName, partition, region, accountId]).apply(([t, p, r, a]) => tableArn(t, p, r, a))
             : undefined;
 
-        if ("existingArn" in aws.role) {
+        if (aws.role.existingArn !== undefined) {
             this.roleArn = pulumi.output(aws.role.existingArn);
         } else {
-            const r = aws.role.create;
+            const r = aws.role.create!;
             const role = new Role(`${name}-vault-server`, {
                 name: r.name,
-                description: `Vault server pods of ${settings.namespace}/${settings.releaseName} (IRSA)`,
-                assumeRolePolicy: pulumi.all([r.oidcProviderArn, r.oidcProviderUrl]).apply(([arn, url]) =>
-                    JSON.stringify(irsaTrustPolicy(arn, url, settings.namespace, settings.names.serviceAccount))),
+                description: pulumi.interpolate`Vault server pods of ${input.namespace}/${input.releaseName} (IRSA)`,
+                assumeRolePolicy: pulumi.all([r.oidcProviderArn, r.oidcProviderUrl, input.namespace]).apply(([arn, url, ns]) =>
+                    JSON.stringify(irsaTrustPolicy(arn, url, ns, input.serviceAccount))),
                 permissionsBoundary: r.permissionsBoundary,
                 tags: aws.tags,
             }, parent);
-            const tableKeyIsOurs = storage.type === "dynamodb" && storage.create !== undefined;
+            const tableKeyIsOurs = table?.create !== undefined;
             this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
                 role: role.name,
-                policy: pulumi.all([permittedTableArn, kmsKeyArn, region, partition, accountId]).apply(([t, k, reg, p, a]) => JSON.stringify(vaultServerPolicy({
-                    tableArn: t,
-                    tableKeyArn: tableKeyIsOurs ? k : undefined,
-                    region: reg,
-                    kmsKeyArn: settings.seal.type === "awskms" ? k : undefined,
-                    dynamic: dynamicCredentials(settings, p, a),
-                }))),
+                policy: pulumi.all([permittedTableArn, kmsKeyArn, region, partition, accountId, input.engineRoles]).apply(([t, k, reg, p, a, roles]) =>
+                    JSON.stringify(vaultServerPolicy({
+                        tableArn: t,
+                        tableKeyArn: tableKeyIsOurs ? k : undefined,
+                        region: reg,
+                        kmsKeyArn: aws.kmsSeal ? k : undefined,
+                        dynamic: dynamicCredentials(roles, p, a),
+                    }))),
             }, parent);
             this.roleArn = role.arn;
         }
 
         const endpoints = aws.vpcEndpoints;
         if (endpoints) {
-            if (storage.type === "dynamodb") {
+            if (table) {
                 this.endpoints.push(new VpcEndpoint(`${name}-dynamodb`, {
                     ...common,
                     vpcId: endpoints.vpcId,
@@ -132,7 +148,7 @@ export class AwsBackend extends pulumi.ComponentResource {
                 }, parent));
             }
             // Only the seal calls KMS from the pods (DynamoDB uses the table key on its own side).
-            if (settings.seal.type === "awskms") {
+            if (aws.kmsSeal) {
                 this.endpoints.push(new VpcEndpoint(`${name}-kms`, {
                     ...common,
                     vpcId: endpoints.vpcId,
@@ -145,13 +161,13 @@ export class AwsBackend extends pulumi.ComponentResource {
             }
         }
 
-        const custody = settings.bootstrap.custody;
-        if (custody.type === "aws-secrets-manager") {
+        const custody = input.custody;
+        if (custody) {
             // One secret per custody slot, each written once by the init step and protected from deletion.
             const custodySecret = (suffix: string, secretName: string, what: string) => new Secret(`${name}-vault-${suffix}`, {
                 ...common,
                 name: secretName,
-                description: `${what} of Vault ${settings.namespace}/${settings.releaseName}. Written once by the Pulumi init step.`,
+                description: pulumi.interpolate`${what} of Vault ${input.namespace}/${input.releaseName}. Written once by the Pulumi init step.`,
                 kmsKeyId: kmsKeyArn,
                 recoveryWindowInDays: custody.recoveryWindowInDays,
             }, { ...parent, protect: true }).arn;

@@ -1,4 +1,8 @@
+import { IAM_USER_PATH } from "../reserved";
+
 /** IAM policy documents of the AWS backend, as pure functions of plain strings. */
+
+export { IAM_USER_PATH };
 
 export interface PolicyStatement {
     Sid?: string;
@@ -64,8 +68,8 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string
 export interface DynamicCredentials {
     partition: string;
     accountId: string;
-    /** Roles of credential type iam_user exist. */
-    iamUsers: boolean;
+    /** Permissions boundaries of the `iam_user` roles: every user Vault creates must carry one of them. Empty: no such roles. */
+    iamUserBoundaries: string[];
     /** Managed policies iam_user roles attach to the users they create. */
     userPolicyArns: string[];
     /** Roles of credential type federation_token exist. */
@@ -74,10 +78,14 @@ export interface DynamicCredentials {
     assumeRoleArns: string[];
 }
 
-/** IAM actions the AWS secrets engine calls to create and clean up `iam_user` credentials (Vault's documented set). */
-export const IAM_USER_ACTIONS = [
-    "iam:CreateUser", "iam:DeleteUser", "iam:GetUser", "iam:TagUser",
-    "iam:PutUserPolicy", "iam:DeleteUserPolicy", "iam:ListUserPolicies",
+
+/** IAM actions that grant a new user permissions: allowed only for users that carry one of the boundaries. */
+export const IAM_USER_GRANT_ACTIONS = ["iam:CreateUser", "iam:PutUserPolicy"];
+
+/** IAM actions the AWS secrets engine calls to look after and clean up the users it created (Vault's documented set). */
+export const IAM_USER_MANAGE_ACTIONS = [
+    "iam:DeleteUser", "iam:GetUser", "iam:TagUser",
+    "iam:DeleteUserPolicy", "iam:ListUserPolicies",
     "iam:DetachUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:RemoveUserFromGroup",
     "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys",
 ];
@@ -85,7 +93,8 @@ export const IAM_USER_ACTIONS = [
 /**
  * The Vault server role's only permissions: the storage actions on its table (and the table's key, through
  * DynamoDB only), the seal actions on its key, and, when the AWS secrets engine runs on the pods' identity, the
- * credentials it issues: users named `vault-*`, the listed roles, federation tokens for `vault-*`.
+ * credentials it issues: users under {@link IAM_USER_PATH} that carry a permissions boundary (so no user can hold more
+ * than the boundary, whoever writes the engine's roles), the listed roles, federation tokens for `vault-*`.
  */
 export function vaultServerPolicy(r: { tableArn?: string; tableKeyArn?: string; region?: string; kmsKeyArn?: string; dynamic?: DynamicCredentials }): PolicyDocument {
     const statements: PolicyStatement[] = [];
@@ -103,15 +112,21 @@ export function vaultServerPolicy(r: { tableArn?: string; tableKeyArn?: string; 
         statements.push({ Sid: "VaultSeal", Effect: "Allow", Action: KMS_SEAL_ACTIONS, Resource: r.kmsKeyArn });
     }
     const d = r.dynamic;
-    if (d?.iamUsers) {
-        const users = `arn:${d.partition}:iam::${d.accountId}:user/vault-*`;
-        statements.push({ Sid: "SecretsEngineIamUsers", Effect: "Allow", Action: IAM_USER_ACTIONS, Resource: users });
+    if (d && d.iamUserBoundaries.length > 0) {
+        const users = `arn:${d.partition}:iam::${d.accountId}:user${IAM_USER_PATH}*`;
+        const bounded = { StringEquals: { "iam:PermissionsBoundary": d.iamUserBoundaries } };
+        statements.push({ Sid: "SecretsEngineBoundedUsers", Effect: "Allow", Action: IAM_USER_GRANT_ACTIONS, Resource: users, Condition: bounded });
         if (d.userPolicyArns.length > 0) {
             statements.push({
-                Sid: "SecretsEngineIamUserPolicies", Effect: "Allow", Action: "iam:AttachUserPolicy", Resource: users,
-                Condition: { ArnEquals: { "iam:PolicyARN": d.userPolicyArns } },
+                Sid: "SecretsEngineBoundedUserPolicies", Effect: "Allow", Action: "iam:AttachUserPolicy", Resource: users,
+                Condition: { ...bounded, ArnEquals: { "iam:PolicyARN": d.userPolicyArns } },
             });
         }
+        statements.push({ Sid: "SecretsEngineUsers", Effect: "Allow", Action: IAM_USER_MANAGE_ACTIONS, Resource: users });
+        statements.push({
+            Sid: "SecretsEngineKeepsBoundaries", Effect: "Deny",
+            Action: ["iam:DeleteUserPermissionsBoundary", "iam:PutUserPermissionsBoundary"], Resource: users,
+        });
     }
     if (d?.federationTokens) {
         statements.push({ Sid: "SecretsEngineFederationTokens", Effect: "Allow", Action: "sts:GetFederationToken", Resource: `arn:${d.partition}:sts::${d.accountId}:federated-user/vault-*` });

@@ -3,9 +3,7 @@ import type { PolicyRule } from "../config/args";
 import type { AdminRecord } from "./custody/types";
 import { VaultApiError, VaultClient } from "./vaultApi";
 
-export const ADMIN_POLICY_NAME = "pulumi-admin";
-export const ADMIN_AUTH_MOUNT = "pulumi";
-export const ADMIN_ROLE_NAME = "admin";
+import { ADMIN_AUTH_MOUNT, ADMIN_POLICY_NAME, ADMIN_ROLE_NAME } from "../reserved";
 
 const MANAGE = ["create", "read", "update", "delete", "list"];
 

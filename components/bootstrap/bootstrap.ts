@@ -5,8 +5,9 @@ import { createHash } from "crypto";
 import { lstatSync, mkdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import type { ClusterSettings } from "../cluster/settings";
-import { VAULT_PORT } from "../cluster/names";
+import type { SealType } from "../cluster/args";
+import { clusterNames, releaseNames, VAULT_PORT } from "../cluster/names";
+import type { BootstrapSettings } from "./settings";
 import type { CustodySpec } from "./custody";
 import { activeServerPod, openTunnel, preferredPort, TunnelOptions } from "./tunnel";
 import { VaultInit } from "./vaultInit";
@@ -22,6 +23,20 @@ export interface VaultAccess {
     caCertPem?: pulumi.Output<string | undefined>;
     /** Trust anchor of the replica tunnels: they reach the pods, which present the cluster's own certificate. */
     replicaCaCertPem?: pulumi.Output<string>;
+}
+
+/** What the bootstrap stage needs of the cluster. */
+export interface BootstrapInput {
+    bootstrap: BootstrapSettings;
+    namespace: pulumi.Input<string>;
+    releaseName: string;
+    replicas: pulumi.Input<number>;
+    seal: SealType;
+    tlsEnabled: boolean;
+    /** The ingress, when `bootstrap.address` may point at it. */
+    ingress?: { host: pulumi.Input<string>; tlsSecretName?: pulumi.Input<string> };
+    /** The engines the admin identity configures. */
+    adminScope: AdminScope;
 }
 
 export interface BootstrapDependencies {
@@ -43,40 +58,41 @@ export interface Bootstrap {
  * active server pod (and, with Shamir, to every pod). The tunnels listen on 127.0.0.1 for as long as the program
  * runs, for the init step and the Vault provider alike.
  */
-export function vaultAccess(s: ClusterSettings, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
+export function vaultAccess(s: BootstrapInput, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
     const b = s.bootstrap;
-    const kube = pulumi.output(b.kubeconfig);
-    const tunnel = (key: string, pod: (kubeconfig?: string) => TunnelOptions["pod"]) => kube.apply(async (kubeconfig) => {
+    const scheme = s.tlsEnabled ? "https" : "http";
+    const kube = pulumi.all([b.kubeconfig, b.kubeContext, s.namespace]);
+    const tunnel = (key: string, pod: (kubeconfig: string | undefined, context: string | undefined, namespace: string) => TunnelOptions["pod"]) =>
+        kube.apply(async ([kubeconfig, context, namespace]) => {
         const t = await openTunnel({
-            namespace: s.namespace, pod: pod(kubeconfig), remotePort: VAULT_PORT, kubeconfig, context: b.kubeContext,
-            localPort: preferredPort(`${s.namespace}/${key}`),
+            namespace, pod: pod(kubeconfig, context, namespace), remotePort: VAULT_PORT, kubeconfig, context,
+            localPort: preferredPort(`${namespace}/${key}`),
         });
-        return `${s.names.scheme}://${t.hostPort}`;
+        return `${scheme}://${t.hostPort}`;
     });
-    const replicaAddresses = s.seal.type === "shamir" ? pulumi.all(s.names.pods.map((pod) => tunnel(pod, () => pod))) : pulumi.output([] as string[]);
-    const replicaCaCertPem = s.seal.type === "shamir" && s.tls.enabled ? clusterCaCertPem : undefined;
+    const pods = pulumi.all([s.namespace, s.replicas]).apply(([namespace, replicas]) => clusterNames(s.releaseName, namespace, replicas).pods);
+    const replicaAddresses = s.seal === "shamir" ? pods.apply((names) => pulumi.all(names.map((pod) => tunnel(pod, () => pod)))) : pulumi.output([] as string[]);
+    const replicaCaCertPem = s.seal === "shamir" && s.tlsEnabled ? clusterCaCertPem : undefined;
 
     if (b.address !== undefined) {
         // The address may be an output (a load balancer's name): decide once it is known.
-        const resolved = pulumi.all([b.address, b.addressCaCertPem, clusterCaCertPem]).apply(([address, addressCa, clusterCa]) => {
+        const resolved = pulumi.all([b.address, b.addressCaCertPem, clusterCaCertPem, s.ingress?.host, s.ingress?.tlsSecretName]).apply(([address, addressCa, clusterCa, host, ingressTls]) => {
             const a = address.replace(/\/+$/, "");
-            if (s.tls.enabled && !a.startsWith("https://")) {
-                throw new Error(`bootstrap.address "${a}" is not https while TLS is on: the init response would cross the network in clear text`);
-            }
             // An ingress with its own certificate (cert-manager) is verified with the system roots.
-            const viaIngressCertificate = s.ingress?.tlsSecretName !== undefined && new URL(a).hostname === s.ingress.host;
+            const viaIngressCertificate = ingressTls !== undefined && new URL(a).hostname === host;
             return { address: a, ca: addressCa ?? (viaIngressCertificate ? undefined : clusterCa) };
         });
         return { apiAddress: resolved.address, replicaAddresses, caCertPem: resolved.ca, replicaCaCertPem };
     }
-    const apiAddress = tunnel(s.names.activeService, (kubeconfig) => activeServerPod({
-        namespace: s.namespace, releaseName: s.releaseName, fallback: s.names.pods[0], kubeconfig, context: b.kubeContext,
+    const active = releaseNames(s.releaseName).activeService;
+    const apiAddress = tunnel(active, (kubeconfig, context, namespace) => activeServerPod({
+        namespace, releaseName: s.releaseName, fallback: `${s.releaseName}-0`, kubeconfig, context,
     }));
-    return { apiAddress, replicaAddresses, caCertPem: s.tls.enabled ? clusterCaCertPem : undefined, replicaCaCertPem };
+    return { apiAddress, replicaAddresses, caCertPem: s.tlsEnabled ? clusterCaCertPem : undefined, replicaCaCertPem };
 }
 
 /** The custody description the init resource receives; kubeconfig travels as a secret. */
-export function custodySpec(s: ClusterSettings, deps: BootstrapDependencies): pulumi.Input<CustodySpec> {
+export function custodySpec(s: BootstrapInput, deps: BootstrapDependencies): pulumi.Input<CustodySpec> {
     const c = s.bootstrap.custody;
     switch (c.type) {
         case "aws-secrets-manager":
@@ -84,8 +100,8 @@ export function custodySpec(s: ClusterSettings, deps: BootstrapDependencies): pu
                 type: c.type, secretIds: { init, admin }, region: region!, profile: c.profile,
             }));
         case "kubernetes-secret":
-            return pulumi.secret(pulumi.output(s.bootstrap.kubeconfig).apply((kubeconfig) => ({
-                type: c.type, namespace: c.namespace, names: { init: c.name, admin: `${c.name}-admin` }, kubeconfig, context: s.bootstrap.kubeContext,
+            return pulumi.secret(pulumi.all([s.bootstrap.kubeconfig, s.bootstrap.kubeContext, c.namespace]).apply(([kubeconfig, context, namespace]) => ({
+                type: c.type, namespace, names: { init: c.name, admin: `${c.name}-admin` }, kubeconfig, context,
             })));
         case "state":
             return { type: "state" };
@@ -109,20 +125,11 @@ export function caCertFile(pem: string): string {
     return file;
 }
 
-/** The engines the admin identity must configure, from the cluster's configuration. */
-export function adminScope(s: ClusterSettings): AdminScope {
-    return {
-        kvV2Mounts: s.config.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
-        awsMounts: s.config.aws.map((a) => a.path),
-        transitMounts: s.config.transit.map((t) => t.path),
-    };
-}
-
 /**
  * The init resource (after the Helm release) and the Vault provider chained on its outputs: during a first preview
  * they are unknown, so the provider never tries to reach a Vault that does not exist yet.
  */
-export function createBootstrap(name: string, s: ClusterSettings, deps: BootstrapDependencies, parent: pulumi.Resource): Bootstrap {
+export function createBootstrap(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): Bootstrap {
     const b = s.bootstrap;
     const access = vaultAccess(s, deps.caCertPem);
     const init = new VaultInit(`${name}-init`, {
@@ -130,14 +137,14 @@ export function createBootstrap(name: string, s: ClusterSettings, deps: Bootstra
         replicaAddresses: access.replicaAddresses,
         caCertPem: access.caCertPem,
         replicaCaCertPem: access.replicaCaCertPem,
-        seal: s.seal.type,
+        seal: s.seal,
         keyShares: b.keyShares,
         keyThreshold: b.keyThreshold,
-        pgpKeys: b.keyHolders.map((h) => h.pgpKey.replace(/\s+/g, "")),
+        pgpKeys: pulumi.all(b.keyHolders.map((h) => h.pgpKey)).apply((keys) => keys.map((k) => k.replace(/\s+/g, ""))),
         keyHolders: b.keyHolders.map((h) => h.name),
         custody: custodySpec(s, deps),
         revokeRootToken: b.revokeRootToken,
-        adminPolicyHcl: adminPolicyHcl(adminScope(s)),
+        adminPolicyHcl: adminPolicyHcl(s.adminScope),
         timeoutSeconds: b.timeoutSeconds,
     }, { parent, dependsOn: [deps.release] });
 

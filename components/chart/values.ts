@@ -1,22 +1,54 @@
-import type { ClusterSettings, PodSettings } from "../cluster/settings";
+import * as pulumi from "@pulumi/pulumi";
+import type { StorageType } from "../cluster/args";
 import { AUDIT_MOUNT_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
+import { tlsMountDir } from "../tls/settings";
 import { isPlainObject } from "../validation";
+import type { ChartSettings, PodSettings } from "./settings";
 
-/** Values resolved from other resources' outputs; placeholders work too (the paths do not depend on them). */
-export interface ResolvedInputs {
-    /** Rendered server HCL. */
-    serverConfig: string;
-    /** IRSA role of the server service account. */
-    roleArn?: string;
-    /** AWS region of the table and key. */
-    region?: string;
-    /** CA that signed the server certificate; injected agents trust it. */
-    caCertPem?: string;
+/**
+ * A value only known once other stages have run (the role ARN, the rendered server HCL, ...): the values are rendered
+ * once, before anything is registered, with slots in these places, and the slots are filled with those stages'
+ * outputs when the release is created.
+ */
+export class ValueSlot {
+    constructor(readonly name: keyof SlotValues) {}
 }
 
-/** Lets pods turn Ready before init (the default probe runs `vault status`, which fails while uninitialized or sealed). */
-export const READINESS_PATH = "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204";
+/** What fills the slots. */
+export interface SlotValues {
+    /** The rendered server configuration (HCL). */
+    serverConfig: pulumi.Input<string>;
+    /** The IRSA role of the server service account. */
+    roleArn: pulumi.Input<string>;
+    /** The AWS region of the table and key. */
+    region: pulumi.Input<string>;
+    /** The cluster CA (PEM), base64-encoded, for the injected agents. */
+    caCertBase64: pulumi.Input<string>;
+}
+
+const slot = (name: keyof SlotValues) => new ValueSlot(name);
+
+/**
+ * Lets pods turn Ready before init (the chart's default probe runs `vault status`, which fails while uninitialized),
+ * and still reports a sealed pod as not Ready: `sys/health` checks "initialized" before "sealed", so only
+ * `uninitcode` is overridden (a `sealedcode=204` would keep sealed pods Ready and counted by the PDB and services).
+ */
+export const READINESS_PATH = "/v1/sys/health?standbyok=true&uninitcode=204";
 const CA_MOUNT_DIR = "/vault/tls";
+
+/** Path of the CA file inside CSI provider pods, for a SecretProviderClass's `vaultCACertPath`. */
+export const CSI_CA_CERT_PATH = `${CA_MOUNT_DIR}/${TLS_FILES.ca}`;
+
+/** What the chart values are rendered from. */
+export interface ChartValuesInput {
+    fullname: string;
+    replicas: pulumi.Input<number>;
+    storage: StorageType;
+    /** The cluster uses AWS: the role annotation and the region environment are set. */
+    usesAws: boolean;
+    tls: { enabled: boolean; secretName: pulumi.Input<string> };
+    chart: ChartSettings;
+}
 
 function compact<T extends Record<string, unknown>>(object: T): T {
     return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
@@ -27,20 +59,21 @@ function placement(p: PodSettings): Record<string, unknown> {
 }
 
 /**
- * The hashicorp/vault chart values for a cluster, before `chart.values` is merged: HA mode, TLS files mounted,
- * IRSA annotation, region environment, a readiness probe that passes before init, audit storage, injector, CSI,
- * UI service and ingress.
+ * The hashicorp/vault chart values, before `chart.values` is merged: HA mode, TLS files mounted, IRSA annotation,
+ * region environment, a readiness probe that passes before init and fails while sealed, audit storage, injector, CSI,
+ * UI service and ingress. Rendered once; values of other stages are {@link ValueSlot}s.
  */
-export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record<string, unknown> {
-    const tls = s.tls.enabled ? s.tls : undefined;
-    const raft = s.storage.type === "raft" ? s.storage : undefined;
-    const env: Record<string, string> = {};
-    if (tls) env.VAULT_CACERT = `${tls.mountDir}/${TLS_FILES.ca}`;
-    if (s.aws && r.region) {
+export function renderChartValues(v: ChartValuesInput): Record<string, unknown> {
+    const s = v.chart;
+    const tls = v.tls.enabled ? v.tls : undefined;
+    const raft = s.raft;
+    const env: Record<string, unknown> = {};
+    if (tls) env.VAULT_CACERT = pulumi.output(tls.secretName).apply((name) => `${tlsMountDir(name)}/${TLS_FILES.ca}`);
+    if (v.usesAws) {
         // EKS injects AWS_REGION (the cluster's); pin the region of the table and key so that both the seal and
         // the storage backend reach them even when the cluster runs elsewhere.
-        env.AWS_REGION = r.region;
-        if (s.storage.type === "dynamodb") env.AWS_DYNAMODB_REGION = r.region;
+        env.AWS_REGION = slot("region");
+        if (v.storage === "dynamodb") env.AWS_DYNAMODB_REGION = slot("region");
     }
     Object.assign(env, s.server.extraEnv);
 
@@ -53,7 +86,7 @@ export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record
         extraVolumes: tls ? [{ type: "secret", name: tls.secretName }] : undefined,
         serviceAccount: compact({
             create: true,
-            annotations: r.roleArn ? { "eks.amazonaws.com/role-arn": r.roleArn } : undefined,
+            annotations: v.usesAws ? { "eks.amazonaws.com/role-arn": slot("roleArn") } : undefined,
         }),
         auditStorage: compact({
             enabled: s.auditStorage.enabled,
@@ -66,11 +99,11 @@ export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record
         standalone: { enabled: false },
         ha: {
             enabled: true,
-            replicas: s.replicas,
-            ...(raft ? { raft: { enabled: true, setNodeId: true, config: r.serverConfig } } : { config: r.serverConfig, raft: { enabled: false } }),
+            replicas: v.replicas,
+            ...(raft ? { raft: { enabled: true, setNodeId: true, config: slot("serverConfig") } } : { config: slot("serverConfig"), raft: { enabled: false } }),
             disruptionBudget: { enabled: true },
         },
-        ingress: s.ingress ? renderIngress(s) : { enabled: false },
+        ingress: s.ingress ? renderIngress(s.ingress, v.tls.enabled) : { enabled: false },
     });
 
     const injector = s.injector.enabled
@@ -82,7 +115,7 @@ export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record
               agentImage: s.injector.agentImage && compact({ ...s.injector.agentImage }),
               agentDefaults: { ...s.injector.agentDefaults },
               // Injected agents verify Vault with the cluster CA (base64 keeps the env value on one line).
-              extraEnvironmentVars: tls && r.caCertPem ? { AGENT_INJECT_VAULT_CACERT_BYTES: Buffer.from(r.caCertPem).toString("base64") } : undefined,
+              extraEnvironmentVars: tls ? { AGENT_INJECT_VAULT_CACERT_BYTES: slot("caCertBase64") } : undefined,
           })
         : { enabled: false };
 
@@ -98,8 +131,9 @@ export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record
           })
         : { enabled: false };
 
+    const loadBalancer = s.ui.serviceType === "LoadBalancer";
     return {
-        fullnameOverride: s.names.fullname,
+        fullnameOverride: v.fullname,
         global: { enabled: true, tlsDisable: !tls },
         injector,
         server,
@@ -108,21 +142,19 @@ export function renderChartValues(s: ClusterSettings, r: ResolvedInputs): Record
             serviceType: s.ui.serviceType,
             externalPort: VAULT_PORT,
             targetPort: VAULT_PORT,
-            loadBalancerSourceRanges: s.ui.serviceType === "LoadBalancer" ? s.ui.loadBalancerSourceRanges : undefined,
+            // A load balancer reaches the active pod only: standbys forward, and a sealed pod must never take traffic.
+            activeVaultPodOnly: loadBalancer ? true : undefined,
+            loadBalancerSourceRanges: loadBalancer ? s.ui.loadBalancerSourceRanges : undefined,
             annotations: Object.keys(s.ui.annotations).length > 0 ? s.ui.annotations : undefined,
         }),
         csi,
     };
 }
 
-/** Path of the CA file inside CSI provider pods, for a SecretProviderClass's `vaultCACertPath`. */
-export const CSI_CA_CERT_PATH = `${CA_MOUNT_DIR}/${TLS_FILES.ca}`;
-
-function renderIngress(s: ClusterSettings): Record<string, unknown> {
-    const i = s.ingress!;
-    const annotations: Record<string, string> = {};
+function renderIngress(i: NonNullable<ChartSettings["ingress"]>, tlsEnabled: boolean): Record<string, unknown> {
+    const annotations: Record<string, unknown> = {};
     // ingress-nginx speaks plain HTTP to backends unless told otherwise; Vault only answers TLS.
-    if (s.tls.enabled && i.className === "nginx") annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+    if (tlsEnabled && i.className === "nginx") annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
     Object.assign(annotations, i.annotations);
     return compact({
         enabled: true,
@@ -135,15 +167,28 @@ function renderIngress(s: ClusterSettings): Record<string, unknown> {
     });
 }
 
+/** Replaces every slot of rendered values with its value (outputs stay outputs: Pulumi resolves them in place). */
+export function fillSlots(values: unknown, slots: Partial<SlotValues>): any {
+    if (values instanceof ValueSlot) {
+        const value = slots[values.name];
+        if (value === undefined) throw new Error(`no value for the chart value slot ${values.name}`);
+        return value;
+    }
+    if (Array.isArray(values)) return values.map((v) => fillSlots(v, slots));
+    if (isPlainObject(values)) return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fillSlots(v, slots)]));
+    return values;
+}
+
 /** One override in `chart.values` that changes a value this component sets. */
 export interface ValueConflict {
     path: string;
+    /** The managed value; undefined when it is computed at deployment (a slot or an output). */
     ours: unknown;
     theirs: unknown;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-    return JSON.stringify(a) === JSON.stringify(b);
+function isComputed(value: unknown): boolean {
+    return value instanceof ValueSlot || pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** Finds the overrides that contradict rendered values, skipping allowed paths (and everything below them). */
@@ -156,8 +201,8 @@ export function findValueConflicts(rendered: Record<string, unknown>, overrides:
         if (ours === undefined) continue;
         if (isPlainObject(ours) && isPlainObject(theirs)) {
             conflicts.push(...findValueConflicts(ours, theirs, allowed, `${path}.`));
-        } else if (!deepEqual(ours, theirs)) {
-            conflicts.push({ path, ours, theirs });
+        } else if (isComputed(ours) || JSON.stringify(ours) !== JSON.stringify(theirs)) {
+            conflicts.push({ path, ours: isComputed(ours) ? undefined : ours, theirs });
         }
     }
     return conflicts;

@@ -1,255 +1,702 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { BootstrapArgs } from "../bootstrap/args";
 import type { VaultConfigArgs } from "../config/args";
 
+/*
+ * The arguments of VaultCluster: the one source of their names, types, bounds and defaults. Pulumi's schema
+ * analyzer infers the multi-language schema from these interfaces (named interfaces, const-object enums, no
+ * other unions); the run-time type check and the README reference are generated from them (`npm run generate`).
+ * Tags read by the generator: @default (documentation; the resolvers apply it and a test checks they agree),
+ * @integer, @minimum, @maximum, @minItems, @secret (the value is never echoed in an error).
+ */
+
+/** Vault's storage backend. */
+export const StorageType = {
+    /** Vault's DynamoDB backend: HA through a lock item, data in a table this component creates and protects. */
+    Dynamodb: "dynamodb",
+    /** Vault's integrated storage (Raft): a data volume per pod, no external dependency. */
+    Raft: "raft",
+} as const;
+export type StorageType = typeof StorageType[keyof typeof StorageType];
+
+/** DynamoDB billing mode. */
+export const BillingMode = {
+    /** On demand: no throttling of the HA lock item. */
+    PayPerRequest: "PAY_PER_REQUEST",
+    /** Provisioned read and write capacity units. */
+    Provisioned: "PROVISIONED",
+} as const;
+export type BillingMode = typeof BillingMode[keyof typeof BillingMode];
+
+/** How Vault's root key is protected. */
+export const SealType = {
+    /** AWS KMS auto-unseal: pods unseal themselves after every restart; the init step keeps recovery keys. */
+    Awskms: "awskms",
+    /** Shamir: unseal keys are needed after every restart; the init step unseals each replica from custody. */
+    Shamir: "shamir",
+} as const;
+export type SealType = typeof SealType[keyof typeof SealType];
+
+/** Key algorithm of generated TLS keys. */
+export const KeyAlgorithm = {
+    /** ECDSA on the P-256 curve. */
+    Ecdsa: "ECDSA",
+    /** RSA with `rsaBits` bits. */
+    Rsa: "RSA",
+} as const;
+export type KeyAlgorithm = typeof KeyAlgorithm[keyof typeof KeyAlgorithm];
+
+/** Type of the UI service. */
+export const UiServiceType = {
+    /** Reachable inside the cluster only. */
+    ClusterIP: "ClusterIP",
+    /** A cloud load balancer, restricted to `loadBalancerSourceRanges`. */
+    LoadBalancer: "LoadBalancer",
+} as const;
+export type UiServiceType = typeof UiServiceType[keyof typeof UiServiceType];
+
+/** Vault's log level. */
+export const LogLevel = {
+    Trace: "trace",
+    Debug: "debug",
+    Info: "info",
+    Warn: "warn",
+    Error: "error",
+} as const;
+export type LogLevel = typeof LogLevel[keyof typeof LogLevel];
+
 /**
- * Arguments of {@link VaultCluster}. With nothing but `irsa` given it deploys a production-shaped HA Vault:
- * DynamoDB storage, KMS auto-unseal, TLS, audit storage, the agent injector, automated init and custody.
+ * Arguments of VaultCluster. With nothing but `irsa` it deploys a production-shaped HA Vault: DynamoDB storage,
+ * KMS auto-unseal, TLS, audit storage, the agent injector, automated init and custody.
  */
 export interface VaultClusterArgs {
-    /** Kubernetes namespace of the release. Default `"vault"`. Must be a DNS-1123 label. */
-    namespace?: string;
-    /** Create the namespace. Default `true`; set `false` when it already exists. */
+    /**
+     * Kubernetes namespace of the release: a DNS-1123 label. May come from another resource (a Namespace you create:
+     * then set `createNamespace: false`).
+     * @default "vault"
+     */
+    namespace?: pulumi.Input<string>;
+    /**
+     * Create the namespace (kept when the cluster is destroyed: it holds the audit and Raft volumes). Set `false` when
+     * it already exists.
+     * @default true
+     */
     createNamespace?: boolean;
     /**
-     * Helm release name, also the chart's fullname (services, pods, service account, TLS names derive from it).
-     * Default `"vault"`. A DNS-1123 label of at most 53 characters. Changing it re-creates the release.
+     * Helm release name, also the chart's fullname: services, pods, the service account and the TLS names derive from
+     * it. A DNS-1123 label short enough for every name the chart derives from it. Changing it re-creates the release.
+     * @default "vault"
      */
     releaseName?: string;
     /**
-     * Number of Vault server pods. Default `3`; at least 1. With Raft storage an odd number is required
-     * (2 or 4 voters tolerate no more failures than 1 or 3 and risk split votes).
+     * Number of Vault server pods. With Raft storage an odd number of at most 7 (2 or 4 voters tolerate no more
+     * failures than 1 or 3; more than 7 slows every write).
+     * @default 3
+     * @integer
+     * @minimum 1
      */
-    replicas?: number;
-    /** Storage backend. Default `{ type: "dynamodb" }`. */
-    storage?: DynamoDbStorageArgs | RaftStorageArgs;
-    /** Seal. Default `{ type: "awskms" }` (auto-unseal); `{ type: "shamir" }` needs unseal keys after every restart. */
-    seal?: AwsKmsSealArgs | ShamirSealArgs;
-    /** EKS IAM Roles for Service Accounts. Required whenever storage or seal is an AWS one. */
+    replicas?: pulumi.Input<number>;
+    /**
+     * Storage backend.
+     * @default { type: "dynamodb" }
+     */
+    storage?: StorageArgs;
+    /**
+     * Seal.
+     * @default { type: "awskms" }
+     */
+    seal?: SealArgs;
+    /**
+     * EKS IAM Roles for Service Accounts: how the server pods reach DynamoDB and KMS. Required whenever storage or
+     * seal is an AWS one.
+     * @default none
+     */
     irsa?: IrsaArgs;
-    /** AWS region of the table and key. Default: the AWS provider's region. */
-    region?: string;
-    /** Private access to DynamoDB (gateway endpoint) and KMS (interface endpoint, private DNS) from the VPC. */
+    /**
+     * AWS region of the table and key.
+     * @default the AWS provider's region
+     */
+    region?: pulumi.Input<string>;
+    /**
+     * Private access from the VPC to DynamoDB (gateway endpoint) and KMS (interface endpoint with private DNS).
+     * @default none
+     */
     vpcEndpoints?: VpcEndpointsArgs;
-    /** Tags added to every AWS resource. */
-    tags?: Record<string, string>;
-    /** TLS for the Vault listener. On by default with a generated CA. */
+    /**
+     * Tags added to every AWS resource (besides `managed-by` and `vault-cluster`).
+     * @default {}
+     */
+    tags?: Record<string, pulumi.Input<string>>;
+    /**
+     * TLS for the Vault listener.
+     * @default on, with a generated CA
+     */
     tls?: TlsArgs;
-    /** Ingress to the active Vault pod. Off unless given. */
+    /**
+     * Ingress to the active Vault pod.
+     * @default none
+     */
     ingress?: IngressArgs;
-    /** The UI service. */
+    /**
+     * The web UI and its service.
+     * @default { enabled: true, serviceType: "ClusterIP" }
+     */
     ui?: UiArgs;
-    /** Vault Agent injector. On by default. */
+    /**
+     * Vault Agent injector.
+     * @default { enabled: true }
+     */
     injector?: InjectorArgs;
-    /** Vault CSI provider. Off by default (needs the secrets-store CSI driver in the cluster). */
+    /**
+     * Vault CSI provider (needs the Secrets Store CSI driver in the cluster).
+     * @default { enabled: false }
+     */
     csi?: CsiArgs;
-    /** Audit log volume per pod. On by default, 10Gi. */
+    /**
+     * Audit log volume per pod.
+     * @default { enabled: true, size: "10Gi" }
+     */
     auditStorage?: AuditStorageArgs;
-    /** Server pod placement, resources and image. */
+    /**
+     * Server pod placement, resources, image and environment.
+     * @default the chart's
+     */
     server?: ServerArgs;
-    /** Chart source, version and raw values. */
+    /**
+     * Chart source, version and raw values.
+     * @default version "0.34.1" from https://helm.releases.hashicorp.com
+     */
     chart?: ChartArgs;
-    /** Automated init, key custody and the chained Vault provider. */
+    /**
+     * Automated init, key custody and the chained Vault provider.
+     * @default see BootstrapArgs
+     */
     bootstrap?: BootstrapArgs;
-    /** Post-init configuration applied through {@link VaultCluster.provider}: audit, mounts, auth, policies. */
+    /**
+     * Post-init configuration applied through the cluster's Vault provider: audit devices, mounts, auth, policies.
+     * @default a file audit device on the audit volume, nothing else
+     */
     config?: VaultConfigArgs;
 }
 
-/** Vault's DynamoDB storage backend (HA through a lock item). */
-export interface DynamoDbStorageArgs {
-    type: "dynamodb";
-    /** Name of the table to create. Default `"<component name>-vault"`. Ignored with `existingTable`. */
+/** Storage backend: DynamoDB (fields `tableName` ... `maxParallel`) or Raft (fields `size`, `storageClass`). */
+export interface StorageArgs {
+    /** Which backend. Fields of the other backend are refused. */
+    type: StorageType;
+    /**
+     * DynamoDB: name of the table to create.
+     * @default "<component name>-vault"
+     */
     tableName?: string;
-    /** Use this existing table (name or ARN) instead of creating one. */
-    existingTable?: string;
-    /** Default `"PAY_PER_REQUEST"` (no throttling of the HA lock); `"PROVISIONED"` needs capacities. */
-    billingMode?: "PAY_PER_REQUEST" | "PROVISIONED";
-    /** Read capacity units with `PROVISIONED`. Default 10. */
+    /**
+     * DynamoDB: use this existing table (name or ARN) instead of creating one.
+     * @default none
+     */
+    existingTable?: pulumi.Input<string>;
+    /**
+     * DynamoDB: billing mode. `PROVISIONED` takes `readCapacity` and `writeCapacity`.
+     * @default "PAY_PER_REQUEST"
+     */
+    billingMode?: BillingMode;
+    /**
+     * DynamoDB: read capacity units with `PROVISIONED` billing.
+     * @default 10
+     * @integer
+     * @minimum 1
+     */
     readCapacity?: number;
-    /** Write capacity units with `PROVISIONED`. Default 10. */
+    /**
+     * DynamoDB: write capacity units with `PROVISIONED` billing.
+     * @default 10
+     * @integer
+     * @minimum 1
+     */
     writeCapacity?: number;
-    /** Point-in-time recovery. Default `true`. */
+    /**
+     * DynamoDB: point-in-time recovery.
+     * @default true
+     */
     pointInTimeRecovery?: boolean;
-    /** DynamoDB deletion protection. Default `true`. */
+    /**
+     * DynamoDB: deletion protection in AWS.
+     * @default true
+     */
     deletionProtection?: boolean;
-    /** Pulumi `protect` on the table. Default `true`: `pulumi destroy` refuses until it is lifted. */
+    /**
+     * DynamoDB: Pulumi `protect` on the table, so that `pulumi destroy` refuses until it is lifted.
+     * @default true
+     */
     protect?: boolean;
-    /** Leave the table in AWS when it is removed from the program. Default `false`. */
+    /**
+     * DynamoDB: leave the table in AWS when it is removed from the program.
+     * @default false
+     */
     retainOnDelete?: boolean;
-    /** Vault's `max_parallel`. Default Vault's own (128). */
+    /**
+     * DynamoDB: Vault's `max_parallel`.
+     * @default Vault's own (128)
+     * @integer
+     * @minimum 1
+     */
     maxParallel?: number;
-}
-
-/** Vault's integrated storage: a data volume per pod, HA with no external dependency. */
-export interface RaftStorageArgs {
-    type: "raft";
-    /** Data volume size. Default `"10Gi"`. */
+    /**
+     * Raft: data volume size, a Kubernetes quantity.
+     * @default "10Gi"
+     */
     size?: string;
-    /** Storage class of the data volumes. Default: the cluster's default class. */
+    /**
+     * Raft: storage class of the data volumes.
+     * @default the cluster's default class
+     */
     storageClass?: string;
 }
 
-/** AWS KMS auto-unseal. */
-export interface AwsKmsSealArgs {
-    type: "awskms";
-    /** Use this existing key (ARN) instead of creating one. It must allow the Vault role Encrypt/Decrypt/DescribeKey. */
+/** Seal: AWS KMS auto-unseal (fields `kmsKeyArn` ... `deletionWindowInDays`) or Shamir (no fields). */
+export interface SealArgs {
+    /** Which seal. Fields of another seal are refused. */
+    type: SealType;
+    /**
+     * awskms: use this existing key (its ARN) instead of creating one. It must allow the Vault role Encrypt, Decrypt
+     * and DescribeKey.
+     * @default none (a key is created)
+     */
     kmsKeyArn?: pulumi.Input<string>;
-    /** Pulumi `protect` on the created key. Default `true`. */
+    /**
+     * awskms: Pulumi `protect` on the created key.
+     * @default true
+     */
     protect?: boolean;
-    /** Leave the key in AWS when it is removed from the program. Default `false`. */
+    /**
+     * awskms: leave the key in AWS when it is removed from the program.
+     * @default false
+     */
     retainOnDelete?: boolean;
-    /** Waiting period before AWS deletes a scheduled key, 7 to 30 days. Default 30. */
+    /**
+     * awskms: waiting period before AWS deletes a key scheduled for deletion.
+     * @default 30
+     * @integer
+     * @minimum 7
+     * @maximum 30
+     */
     deletionWindowInDays?: number;
 }
 
-/** Shamir seal: unseal keys are needed after every restart; the init step unseals each replica. */
-export interface ShamirSealArgs {
-    type: "shamir";
-}
-
+/** The server pods' IAM role: created for the cluster's OIDC provider, or an existing one. */
 export interface IrsaArgs {
-    /** ARN of the cluster's IAM OIDC provider, `arn:aws:iam::<account>:oidc-provider/<issuer>`. */
+    /**
+     * ARN of the cluster's IAM OIDC provider, `arn:aws:iam::<account>:oidc-provider/<issuer>`.
+     * @default none (required unless `existingRoleArn`)
+     */
     oidcProviderArn?: pulumi.Input<string>;
-    /** The cluster's OIDC issuer URL, with or without `https://`. */
+    /**
+     * The cluster's OIDC issuer URL, with or without `https://`.
+     * @default none (required unless `existingRoleArn`)
+     */
     oidcProviderUrl?: pulumi.Input<string>;
-    /** Name of the role to create. Default `"<component name>-vault-server"`. */
+    /**
+     * Name of the role to create.
+     * @default "<component name>-vault-server"
+     */
     roleName?: string;
-    /** Permissions boundary for the created role. */
+    /**
+     * ARN of a permissions boundary for the created role.
+     * @default none
+     */
     permissionsBoundary?: pulumi.Input<string>;
     /**
-     * Use this existing role instead of creating one (then no OIDC provider is needed here). It must trust the
+     * Use this existing role (its ARN) instead of creating one; no OIDC provider is needed then. It must trust the
      * server service account and allow what `plan-out/<stack>/iam/permissions.json` lists.
+     * @default none
      */
     existingRoleArn?: pulumi.Input<string>;
 }
 
+/** VPC endpoints for nodes in private subnets. */
 export interface VpcEndpointsArgs {
+    /** The VPC of the cluster's nodes. */
     vpcId: pulumi.Input<string>;
-    /** Subnets of the KMS interface endpoint (one per availability zone of the nodes). */
+    /** Subnets of the KMS interface endpoint: one per availability zone of the nodes. */
     subnetIds: pulumi.Input<string>[];
     /** Route tables of the DynamoDB gateway endpoint. */
     routeTableIds: pulumi.Input<string>[];
-    /** Security groups of the KMS interface endpoint; they must allow 443 from the nodes. */
+    /**
+     * Security groups of the KMS interface endpoint; they must allow 443 from the nodes.
+     * @default the VPC's default security group
+     */
     securityGroupIds?: pulumi.Input<string>[];
 }
 
+/** TLS on the Vault listener. */
 export interface TlsArgs {
-    /** TLS on the Vault listener. Default `true`. Turning it off is refused unless set explicitly to `false`. */
+    /**
+     * TLS on the listener. Only an explicit `false` turns it off.
+     * @default true
+     */
     enabled?: boolean;
-    /** Key algorithm of the generated CA and server key. Default `"ECDSA"` (P-256). */
-    algorithm?: "ECDSA" | "RSA";
-    /** RSA key size when `algorithm` is `"RSA"`. Default 2048; at least 2048. */
+    /**
+     * Key algorithm of the generated CA and server key.
+     * @default "ECDSA"
+     */
+    algorithm?: KeyAlgorithm;
+    /**
+     * RSA key size with `algorithm: "RSA"`.
+     * @default 2048
+     * @integer
+     * @minimum 2048
+     */
     rsaBits?: number;
-    /** Validity of the server certificate. Default 8760 (1 year). */
+    /**
+     * Validity of the server certificate in hours.
+     * @default 8760
+     * @integer
+     * @minimum 1
+     */
     validityHours?: number;
     /**
-     * Re-issue the server certificate on a `pulumi up` run this many hours before it expires.
-     * Default 720 (30 days). Must be smaller than `validityHours`.
+     * Re-issue the server certificate on a `pulumi up` this many hours before it expires; below `validityHours`.
+     * @default 720
+     * @integer
+     * @minimum 0
      */
     earlyRenewalHours?: number;
-    /** Validity of the generated CA. Default 87600 (10 years). */
-    caValidityHours?: number;
-    /** More DNS names for the server certificate (e.g. a load balancer's DNS name). */
-    extraDnsNames?: string[];
-    /** More IP addresses for the server certificate. */
-    extraIpAddresses?: string[];
-    /** Sign the server certificate with this CA instead of a generated one. */
-    ca?: { keyPem: pulumi.Input<string>; certPem: pulumi.Input<string> };
     /**
-     * Use this existing Secret (keys `vault.crt`, `vault.key`, `vault.ca`) instead of generating TLS material.
-     * `caCertPem` is then required: the init step and the Vault provider verify Vault with it.
+     * Validity of the generated CA in hours; at least `validityHours`.
+     * @default 87600
+     * @integer
+     * @minimum 1
      */
-    existingSecretName?: string;
-    /** The CA certificate that signed the existing secret's certificate. Required with `existingSecretName`. */
+    caValidityHours?: number;
+    /**
+     * More DNS names for the server certificate, e.g. a load balancer's DNS name.
+     * @default []
+     */
+    extraDnsNames?: pulumi.Input<string>[];
+    /**
+     * More IP addresses for the server certificate.
+     * @default []
+     */
+    extraIpAddresses?: pulumi.Input<string>[];
+    /**
+     * Sign the server certificate with this CA instead of a generated one.
+     * @default none (a CA is generated)
+     */
+    ca?: CertificateAuthorityArgs;
+    /**
+     * Use this existing Secret (keys `vault.crt`, `vault.key`, `vault.ca`) instead of generating TLS material;
+     * `caCertPem` is then required.
+     * @default none
+     */
+    existingSecretName?: pulumi.Input<string>;
+    /**
+     * The CA certificate (PEM) that signed the existing secret's certificate; the init step and the Vault provider
+     * verify Vault with it. Required with `existingSecretName`.
+     * @default none
+     */
     caCertPem?: pulumi.Input<string>;
 }
 
+/** A CA given by its key and certificate. */
+export interface CertificateAuthorityArgs {
+    /**
+     * The CA's private key (PEM).
+     * @secret
+     */
+    keyPem: pulumi.Input<string>;
+    /** The CA's certificate (PEM). */
+    certPem: pulumi.Input<string>;
+}
+
+/** An ingress to Vault. */
 export interface IngressArgs {
-    /** Host name Vault is reached by, e.g. `vault.example.com`. Added to the server certificate. */
-    host: string;
-    /** `ingressClassName`, e.g. `"nginx"`. */
+    /** Host name Vault is reached by, e.g. `vault.example.com`; added to the server certificate. */
+    host: pulumi.Input<string>;
+    /**
+     * `ingressClassName`, e.g. `"nginx"`.
+     * @default the cluster's default class
+     */
     className?: string;
-    /** Ingress annotations, e.g. `cert-manager.io/cluster-issuer`. */
-    annotations?: Record<string, string>;
-    /** Secret holding the ingress certificate (cert-manager writes it). No TLS section when omitted. */
-    tlsSecretName?: string;
-    /** Route to the `-active` service only. Default `true`. */
+    /**
+     * Ingress annotations, e.g. `cert-manager.io/cluster-issuer`.
+     * @default {}
+     */
+    annotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Secret holding the ingress certificate (cert-manager writes it). Without it the ingress serves no TLS of its own
+     * and the external address is `http://`.
+     * @default none
+     */
+    tlsSecretName?: pulumi.Input<string>;
+    /**
+     * Route to the `-active` service only.
+     * @default true
+     */
     activeService?: boolean;
 }
 
+/** The web UI and its service. */
 export interface UiArgs {
-    /** Serve the web UI. Default `true`. */
+    /**
+     * Serve the web UI.
+     * @default true
+     */
     enabled?: boolean;
-    /** Default `"ClusterIP"`. A `"LoadBalancer"` needs `loadBalancerSourceRanges`. */
-    serviceType?: "ClusterIP" | "LoadBalancer";
-    /** CIDR blocks allowed to reach the load balancer. Required with `"LoadBalancer"`. */
-    loadBalancerSourceRanges?: string[];
-    /** Service annotations, e.g. for the AWS load balancer controller. */
-    annotations?: Record<string, string>;
+    /**
+     * Type of the UI service. A `"LoadBalancer"` needs `loadBalancerSourceRanges`.
+     * @default "ClusterIP"
+     */
+    serviceType?: UiServiceType;
+    /**
+     * CIDR blocks allowed to reach the load balancer. Required with `"LoadBalancer"`.
+     * @default []
+     */
+    loadBalancerSourceRanges?: pulumi.Input<string>[];
+    /**
+     * Service annotations, e.g. for the AWS load balancer controller.
+     * @default {}
+     */
+    annotations?: Record<string, pulumi.Input<string>>;
 }
 
-/** Image coordinates; the chart's defaults when omitted. */
+/** Image coordinates. */
 export interface ImageArgs {
+    /**
+     * Image repository.
+     * @default the chart's
+     */
     repository?: string;
+    /**
+     * Image tag.
+     * @default the chart's
+     */
     tag?: string;
 }
 
-/** Pod placement shared by the server, injector and CSI pods. */
-export interface PlacementArgs {
-    nodeSelector?: Record<string, string>;
-    tolerations?: Record<string, unknown>[];
-    /** Container resources (`requests`, `limits`). */
-    resources?: Record<string, unknown>;
+/** A Kubernetes toleration. */
+export interface TolerationArgs {
+    /**
+     * Taint key; empty with `operator: "Exists"` matches every taint.
+     * @default none
+     */
+    key?: string;
+    /**
+     * `"Equal"` or `"Exists"`.
+     * @default "Equal"
+     */
+    operator?: string;
+    /**
+     * Taint value with `operator: "Equal"`.
+     * @default none
+     */
+    value?: string;
+    /**
+     * `"NoSchedule"`, `"PreferNoSchedule"` or `"NoExecute"`; empty matches all.
+     * @default none
+     */
+    effect?: string;
+    /**
+     * With `NoExecute`: seconds the pod stays bound after the taint appears.
+     * @default none (forever)
+     * @integer
+     * @minimum 0
+     */
+    tolerationSeconds?: number;
 }
 
-export interface InjectorArgs extends PlacementArgs {
-    /** Default `true`. */
+/** Container resource requests and limits, e.g. `{ cpu: "250m", memory: "256Mi" }`. */
+export interface ResourcesArgs {
+    /**
+     * Requested resources.
+     * @default none
+     */
+    requests?: Record<string, string>;
+    /**
+     * Resource limits.
+     * @default none
+     */
+    limits?: Record<string, string>;
+}
+
+/** Vault Agent injector. */
+export interface InjectorArgs {
+    /**
+     * Deploy the injector.
+     * @default true
+     */
     enabled?: boolean;
-    /** Injector replicas. Default 2 with leader election (1 when the cluster has a single server replica). */
-    replicas?: number;
+    /**
+     * Injector replicas (with leader election).
+     * @default 2, or 1 when the cluster has a single server replica
+     * @integer
+     * @minimum 1
+     */
+    replicas?: pulumi.Input<number>;
+    /**
+     * Injector image.
+     * @default the chart's
+     */
     image?: ImageArgs;
-    /** Image of the injected Vault Agent. */
+    /**
+     * Image of the injected Vault Agent.
+     * @default the chart's
+     */
     agentImage?: ImageArgs;
-    /** Default resources of injected agents. Default requests 250m/64Mi, limits 500m/128Mi. */
-    agentDefaults?: { cpuRequest?: string; cpuLimit?: string; memRequest?: string; memLimit?: string };
+    /**
+     * Default resources of injected agents.
+     * @default requests 250m/64Mi, limits 500m/128Mi
+     */
+    agentDefaults?: AgentDefaultsArgs;
+    /**
+     * Node selector of the injector pods.
+     * @default none
+     */
+    nodeSelector?: Record<string, string>;
+    /**
+     * Tolerations of the injector pods.
+     * @default none
+     */
+    tolerations?: TolerationArgs[];
+    /**
+     * Resources of the injector pods.
+     * @default the chart's
+     */
+    resources?: ResourcesArgs;
 }
 
-export interface CsiArgs extends PlacementArgs {
-    /** Default `false`. */
+/** Default resources of injected Vault Agent containers. */
+export interface AgentDefaultsArgs {
+    /**
+     * CPU request.
+     * @default "250m"
+     */
+    cpuRequest?: string;
+    /**
+     * CPU limit.
+     * @default "500m"
+     */
+    cpuLimit?: string;
+    /**
+     * Memory request.
+     * @default "64Mi"
+     */
+    memRequest?: string;
+    /**
+     * Memory limit.
+     * @default "128Mi"
+     */
+    memLimit?: string;
+}
+
+/** Vault CSI provider. */
+export interface CsiArgs {
+    /**
+     * Deploy the CSI provider.
+     * @default false
+     */
     enabled?: boolean;
+    /**
+     * CSI provider image.
+     * @default the chart's
+     */
     image?: ImageArgs;
+    /**
+     * Node selector of the CSI provider pods.
+     * @default none
+     */
+    nodeSelector?: Record<string, string>;
+    /**
+     * Tolerations of the CSI provider pods.
+     * @default none
+     */
+    tolerations?: TolerationArgs[];
+    /**
+     * Resources of the CSI provider pods.
+     * @default the chart's
+     */
+    resources?: ResourcesArgs;
 }
 
+/** The audit log volume. */
 export interface AuditStorageArgs {
-    /** Default `true`: a PVC per pod mounted at `/vault/audit`, and a file audit device writing there. */
+    /**
+     * A PVC per pod mounted at `/vault/audit`, and a file audit device writing there.
+     * @default true
+     */
     enabled?: boolean;
-    /** Default `"10Gi"`. */
+    /**
+     * Volume size, a Kubernetes quantity.
+     * @default "10Gi"
+     */
     size?: string;
-    /** Default: the cluster's default storage class. */
+    /**
+     * Storage class.
+     * @default the cluster's default class
+     */
     storageClass?: string;
 }
 
-export interface ServerArgs extends PlacementArgs {
+/** Vault server pods. */
+export interface ServerArgs {
+    /**
+     * Vault image.
+     * @default the chart's
+     */
     image?: ImageArgs;
-    /** Extra environment variables of the server pods (not for secrets: they land in the StatefulSet). */
-    extraEnv?: Record<string, string>;
-    /** Vault log level. Default the chart's (`info`). */
-    logLevel?: "trace" | "debug" | "info" | "warn" | "error";
+    /**
+     * Extra environment variables of the server pods. Not for secrets: they land in the StatefulSet.
+     * @default {}
+     */
+    extraEnv?: Record<string, pulumi.Input<string>>;
+    /**
+     * Vault's log level.
+     * @default the chart's ("info")
+     */
+    logLevel?: LogLevel;
+    /**
+     * Node selector of the server pods.
+     * @default none
+     */
+    nodeSelector?: Record<string, string>;
+    /**
+     * Tolerations of the server pods.
+     * @default none
+     */
+    tolerations?: TolerationArgs[];
+    /**
+     * Resources of the server pods.
+     * @default the chart's
+     */
+    resources?: ResourcesArgs;
 }
 
+/** Chart source, version and raw values. */
 export interface ChartArgs {
-    /** Chart version. Default `"0.34.1"`. */
+    /**
+     * Chart version (exact).
+     * @default "0.34.1"
+     */
     version?: string;
-    /** Chart repository. Default `"https://helm.releases.hashicorp.com"`. */
+    /**
+     * Chart repository.
+     * @default "https://helm.releases.hashicorp.com"
+     */
     repository?: string;
     /**
-     * Raw chart values, deep-merged last over the rendered ones: the escape hatch for anything not typed here.
-     * A value that contradicts one this component sets (e.g. `global.tlsDisable: true` while TLS is on) is refused
-     * unless its dotted path is listed in `allowOverrides`.
+     * Raw chart values, deep-merged last over the rendered ones: the escape hatch for anything not typed here. A value
+     * that contradicts one this component sets (e.g. `global.tlsDisable: true` while TLS is on) is refused unless its
+     * dotted path is listed in `allowOverrides`.
+     * @default {}
      */
-    values?: Record<string, unknown>;
-    /** Dotted value paths (`"global.tlsDisable"`) that `values` may override although this component sets them. */
+    values?: Record<string, any>;
+    /**
+     * Dotted value paths (`"global.tlsDisable"`) that `values` may override although this component sets them.
+     * @default []
+     */
     allowOverrides?: string[];
-    /** Seconds Helm waits for the release to become ready. Default 600. */
+    /**
+     * Seconds Helm waits for the release to become ready.
+     * @default 600
+     * @integer
+     * @minimum 1
+     */
     timeoutSeconds?: number;
 }

@@ -32,14 +32,26 @@ export const RAFT_DATA_PATH = "/vault/data";
 export const TLS_FILES = { cert: "vault.crt", key: "vault.key", ca: "vault.ca" } as const;
 const CLUSTER_DOMAIN = "cluster.local";
 
-export function clusterNames(fullname: string, namespace: string, replicas: number, scheme: "https" | "http" = "https"): ClusterNames {
+/** The longest name the chart derives from the release: its injector service, `<fullname>-agent-injector-svc`. */
+export const LONGEST_SERVICE_SUFFIX = "-agent-injector-svc";
+/** Service names are DNS-1123 labels of at most 63 characters. */
+export const MAX_RELEASE_NAME = 63 - LONGEST_SERVICE_SUFFIX.length;
+
+/** The names that depend on the release name only. */
+export function releaseNames(fullname: string): Pick<ClusterNames, "fullname" | "serviceAccount" | "internalService" | "activeService" | "tlsSecret"> {
     return {
         fullname,
-        namespace,
         serviceAccount: fullname,
         internalService: `${fullname}-internal`,
         activeService: `${fullname}-active`,
         tlsSecret: `${fullname}-server-tls`,
+    };
+}
+
+export function clusterNames(fullname: string, namespace: string, replicas: number, scheme: "https" | "http" = "https"): ClusterNames {
+    return {
+        ...releaseNames(fullname),
+        namespace,
         pods: Array.from({ length: replicas }, (_, i) => `${fullname}-${i}`),
         scheme,
         address: `${scheme}://${fullname}.${namespace}.svc:${VAULT_PORT}`,

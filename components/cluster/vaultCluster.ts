@@ -2,97 +2,148 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { Service } from "@pulumi/kubernetes/core/v1/service";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
+import type { Provider } from "@pulumi/vault/provider";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
-import { createVaultRelease } from "../chart/release";
+import { createVaultRelease, serverConfigHcl } from "../chart/release";
 import { createBootstrap } from "../bootstrap/bootstrap";
-import { ResolvedVaultConfig, VaultConfig } from "../config/vaultConfig";
 import type { VaultInit } from "../bootstrap/vaultInit";
-import type { Provider } from "@pulumi/vault/provider";
+import { VaultConfig } from "../config/vaultConfig";
 import { TYPE_PREFIX } from "../typeTokens";
-import { VAULT_PORT } from "./names";
+import { clusterNames, serverCertificateNames, VAULT_PORT } from "./names";
 import type { VaultClusterArgs } from "./args";
 import { ClusterSettings, resolveClusterSettings } from "./settings";
 
 /**
- * HashiCorp Vault on Kubernetes, production-shaped: AWS backend (DynamoDB, KMS, IRSA), TLS, the official Helm chart
- * in HA mode, automated init with key custody, and post-init configuration through a chained Vault provider.
+ * What TypeScript programs reach through getters: the chained provider and the child components. Kept off the instance:
+ * every public property of a component is an output of its multi-language schema, and these are resources of this
+ * program, not values another language could receive.
+ */
+const handles = new WeakMap<VaultCluster, { provider: Provider; init: VaultInit; config: VaultConfig }>();
+
+/**
+ * HashiCorp Vault on Kubernetes, production-shaped: AWS backend (DynamoDB, KMS, IRSA), TLS, the official Helm chart in
+ * HA mode, automated init with key custody, and post-init configuration through a chained Vault provider.
  */
 export class VaultCluster extends pulumi.ComponentResource {
     /** Namespace of the release. */
     readonly namespace: pulumi.Output<string>;
-    /** Helm release name (also the chart fullname). */
+    /** Helm release name (also the chart's fullname). */
     readonly releaseName: pulumi.Output<string>;
     /** In-cluster API address, `https://<fullname>.<namespace>.svc:8200`. */
     readonly address: pulumi.Output<string>;
-    /** Ingress or load balancer URL, when one is configured. */
+    /** The URL clients outside the cluster use: the ingress or the UI load balancer, when one is configured. */
     readonly externalAddress?: pulumi.Output<string>;
     /** CA certificate (PEM) that verifies Vault's listener; empty when TLS is off. */
     readonly caCertPem: pulumi.Output<string>;
+    /** The DynamoDB table, with DynamoDB storage. */
     readonly tableName?: pulumi.Output<string>;
+    /** The cluster's KMS key, when the cluster uses AWS. */
     readonly kmsKeyArn?: pulumi.Output<string>;
+    /** The server pods' IAM role, when the cluster uses AWS. */
     readonly roleArn?: pulumi.Output<string>;
     /** Kubernetes service account of the server pods. */
     readonly serviceAccountName: pulumi.Output<string>;
     /** The initial root token (secret); empty once `bootstrap.revokeRootToken` has retired it. */
     readonly rootToken: pulumi.Output<string>;
-    /** Vault provider chained on the initialized cluster, for your own Vault resources. */
-    readonly provider: Provider;
-    /** The init step (automated `vault operator init` with custody). */
-    readonly init: VaultInit;
-    /** Post-init configuration (audit devices, mounts, auth, policies) applied through `provider`. */
-    readonly config: VaultConfig;
-    /** The validated settings the cluster was built from (plain data, for tooling and tests). */
-    readonly settings: ClusterSettings;
+    /** Where the init response is kept, e.g. "AWS Secrets Manager (arn:...)". */
+    readonly custodyDescription: pulumi.Output<string>;
+    /** AppRole role IDs of `config.appRoleAuth`, by `<mount>/<role>`. */
+    readonly appRoleIds: pulumi.Output<Record<string, string>>;
+    /** AppRole secret IDs (secret) of roles with `createSecretId`, by `<mount>/<role>`. */
+    readonly appRoleSecretIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before the component (or anything else) is registered.
-        const settings = resolveClusterSettings(name, args ?? {});
+        const s = resolveClusterSettings(name, args ?? {});
         super(`${TYPE_PREFIX}:index:VaultCluster`, name, {}, opts);
-        this.settings = settings;
         const parent = { parent: this };
 
-        // Kept on destroy: it holds the audit volumes, raft data and possibly the init secret. Its name output carries
+        // Kept on destroy: it holds the audit volumes, Raft data and possibly the init secret. Its name output carries
         // the dependency to everything created in it.
-        const namespace = settings.createNamespace
-            ? new Namespace(name, { metadata: { name: settings.namespace } }, { ...parent, retainOnDelete: true }).metadata.name
-            : settings.namespace;
+        const namespace = s.createNamespace
+            ? new Namespace(name, { metadata: { name: s.namespace } }, { ...parent, retainOnDelete: true }).metadata.name
+            : pulumi.output(s.namespace);
+        const names = pulumi.all([s.namespace, s.replicas]).apply(([ns, replicas]) => clusterNames(s.releaseName, ns, replicas, s.tls.enabled ? "https" : "http"));
 
-        const aws = settings.aws ? new AwsBackend(name, settings, parent) : undefined;
-        const tls = settings.tls.enabled ? new ServerTls(name, settings, namespace, parent) : undefined;
+        const aws = s.aws ? new AwsBackend(name, {
+            aws: s.aws, releaseName: s.releaseName, namespace: s.namespace, serviceAccount: s.releaseName,
+            custody: s.bootstrap.custody.type === "aws-secrets-manager" ? s.bootstrap.custody : undefined,
+            engineRoles: s.config.settings.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles)),
+        }, parent) : undefined;
+        const tls = s.tls.enabled ? new ServerTls(name, {
+            tls: s.tls, namespace, fullname: s.releaseName,
+            certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses]).apply(([n, host, dns, ips]) =>
+                serverCertificateNames(n, { ingressHost: host, dnsNames: dns, ipAddresses: ips })),
+        }, parent) : undefined;
+        this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
 
         // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
         // calls KMS at start). Table, key and role reach the release through its values.
-        const release = createVaultRelease(name, settings, {
-            namespace, region: aws?.region, tableName: aws?.tableName, kmsKeyArn: aws?.kmsKeyArn, roleArn: aws?.roleArn, caCertPem: tls?.caCertPem,
+        const release = createVaultRelease(name, {
+            releaseName: s.releaseName, namespace, chart: s.chart, values: s.values,
+            slots: {
+                serverConfig: serverConfigHcl({
+                    fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage: s.storage, seal: s.seal, ui: s.chart.ui.enabled,
+                    tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
+                    region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
+                }),
+                roleArn: aws?.roleArn,
+                region: aws?.region,
+                caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
+            },
         }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret) });
 
-        this.namespace = release.status.namespace.apply((ns) => ns ?? settings.namespace);
-        this.releaseName = release.status.name.apply((n) => n ?? settings.releaseName);
-        this.address = release.status.apply(() => settings.names.address);
-        this.externalAddress = externalAddressOf(name, settings, release, parent);
-        this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
+        this.namespace = release.status.namespace.apply((ns) => ns ?? "");
+        this.releaseName = release.status.name.apply((n) => n ?? s.releaseName);
+        this.address = pulumi.all([release.status, names]).apply(([, n]) => n.address);
+        this.externalAddress = externalAddressOf(name, s, release, parent);
         this.tableName = aws?.tableName;
         this.kmsKeyArn = aws?.kmsKeyArn;
         this.roleArn = aws?.roleArn;
-        this.serviceAccountName = release.status.apply(() => settings.names.serviceAccount);
+        this.serviceAccountName = release.status.apply(() => s.releaseName);
 
-        const bootstrap = createBootstrap(name, settings, {
-            release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns,
-        }, this);
-        this.init = bootstrap.init;
-        this.provider = bootstrap.provider;
+        const bootstrap = createBootstrap(name, {
+            bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
+            ingress: s.chart.ingress,
+            adminScope: {
+                kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
+                awsMounts: s.config.settings.aws.map((a) => a.path),
+                transitMounts: s.config.settings.transit.map((t) => t.path),
+            },
+        }, { release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns }, this);
         this.rootToken = pulumi.secret(bootstrap.rootToken);
+        this.custodyDescription = bootstrap.init.custodyDescription;
 
-        this.config = new VaultConfig(`${name}-config`, new ResolvedVaultConfig(settings.config), {
-            parent: this, provider: bootstrap.provider, deletedWith: release,
-        });
+        const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: bootstrap.provider, deletedWith: release });
+        this.appRoleIds = pulumi.output(config.appRoleIds);
+        this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
+        handles.set(this, { provider: bootstrap.provider, init: bootstrap.init, config });
 
         this.registerOutputs({
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
             caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
-            serviceAccountName: this.serviceAccountName, rootToken: this.rootToken,
+            serviceAccountName: this.serviceAccountName, rootToken: this.rootToken, custodyDescription: this.custodyDescription,
+            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds,
         });
+    }
+
+    /**
+     * Vault provider chained on the initialized cluster, for your own Vault resources (TypeScript programs; in other
+     * languages give the configuration as the `config` argument).
+     */
+    get provider(): Provider {
+        return handles.get(this)!.provider;
+    }
+
+    /** @deprecated Use `custodyDescription` (and `rootToken`); the init step's resource, for `dependsOn`. */
+    get init(): VaultInit {
+        return handles.get(this)!.init;
+    }
+
+    /** @deprecated Use `appRoleIds` / `appRoleSecretIds`; the configuration component, for `dependsOn`. */
+    get config(): VaultConfig {
+        return handles.get(this)!.config;
     }
 }
 
@@ -101,19 +152,22 @@ function present<T>(...items: (T | undefined)[]): T[] {
 }
 
 /**
- * The URL clients outside the cluster use: the ingress host, or the UI load balancer's DNS name once AWS has
- * assigned it (read back from the Service the chart created).
+ * The URL clients outside the cluster use: the ingress host (https only when the ingress serves TLS), or the UI load
+ * balancer's DNS name once AWS has assigned it (read back from the Service the chart created).
  */
 function externalAddressOf(name: string, s: ClusterSettings, release: Release, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
-    if (s.ingress) return pulumi.output(`https://${s.ingress.host}`);
-    if (s.ui.enabled && s.ui.serviceType === "LoadBalancer") {
+    const ingress = s.chart.ingress;
+    if (ingress) {
+        return pulumi.all([ingress.host, ingress.tlsSecretName]).apply(([host, tlsSecret]) => `${tlsSecret === undefined ? "http" : "https"}://${host}`);
+    }
+    if (s.chart.ui.enabled && s.chart.ui.serviceType === "LoadBalancer") {
         // The ID comes from the release's outputs: unknown in a first preview, so nothing is read before the Service
         // exists (a `.get` ignores dependsOn during previews).
-        const id = release.status.apply((st) => `${st.namespace}/${s.names.fullname}-ui`);
+        const id = release.status.apply((st) => `${st.namespace}/${s.releaseName}-ui`);
         const service = Service.get(`${name}-ui`, id, opts);
-        return service.status.loadBalancer.ingress.apply((ingress) => {
-            const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
-            return host ? `${s.names.scheme}://${host}:${VAULT_PORT}` : "";
+        return service.status.loadBalancer.ingress.apply((entries) => {
+            const host = entries?.[0]?.hostname ?? entries?.[0]?.ip;
+            return host ? `${s.tls.enabled ? "https" : "http"}://${host}:${VAULT_PORT}` : "";
         });
     }
     return undefined;

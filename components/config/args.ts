@@ -1,201 +1,523 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+
+/*
+ * The arguments of VaultConfig (also `VaultClusterArgs.config`). Same rules and generator tags as cluster/args.ts.
+ */
 
 /** One path block of a Vault ACL policy. */
 export interface PolicyRule {
-    /** Vault path, glob `*` at the end or `+` segments allowed, e.g. `my-kv/data/*`. No leading slash. */
+    /**
+     * Vault path, e.g. `my-kv/data/*`: a `*` glob at the end or `+` segments allowed; no leading slash, no quotes,
+     * braces, spaces or `${`.
+     */
     path: string;
-    /** Any of create, read, update, patch, delete, list, sudo, deny, subscribe, recover. */
+    /**
+     * Capabilities: any of create, read, update, patch, delete, list, sudo, deny, subscribe, recover.
+     * @minItems 1
+     */
     capabilities: string[];
-    /** Optional description rendered as a comment above the block. */
+    /**
+     * Description rendered as a comment above the block.
+     * @default none
+     */
     description?: string;
 }
 
+/** Kind of an audit device. */
+export const AuditDeviceType = {
+    /** A log file (or `stdout`). */
+    File: "file",
+    /** A TCP, UDP or Unix socket. */
+    Socket: "socket",
+    /** The local syslog daemon. */
+    Syslog: "syslog",
+} as const;
+export type AuditDeviceType = typeof AuditDeviceType[keyof typeof AuditDeviceType];
+
+/** KV secrets engine version. */
+export const KvVersion = {
+    /** Unversioned key/value pairs. */
+    V1: 1,
+    /** Versioned secrets (`data/` and `metadata/` paths). */
+    V2: 2,
+} as const;
+export type KvVersion = typeof KvVersion[keyof typeof KvVersion];
+
+/** Type of a transit key. */
+export const TransitKeyType = {
+    Aes256Gcm96: "aes256-gcm96",
+    Chacha20Poly1305: "chacha20-poly1305",
+    Ed25519: "ed25519",
+    EcdsaP256: "ecdsa-p256",
+    Rsa2048: "rsa-2048",
+    Rsa4096: "rsa-4096",
+} as const;
+export type TransitKeyType = typeof TransitKeyType[keyof typeof TransitKeyType];
+
+/** What an AWS secrets engine role issues. */
+export const AwsCredentialType = {
+    /** An IAM user with access keys, created per lease and deleted when it ends. */
+    IamUser: "iam_user",
+    /** Credentials of an assumed role. */
+    AssumedRole: "assumed_role",
+    /** A federation token. */
+    FederationToken: "federation_token",
+} as const;
+export type AwsCredentialType = typeof AwsCredentialType[keyof typeof AwsCredentialType];
+
+/** How `boundClaims` values are matched. */
+export const BoundClaimsType = {
+    /** Exact match. */
+    String: "string",
+    /** Values may use `*`. */
+    Glob: "glob",
+} as const;
+export type BoundClaimsType = typeof BoundClaimsType[keyof typeof BoundClaimsType];
+
 /**
- * Post-init Vault configuration. Used by {@link VaultCluster} through `config`, or on its own against any Vault:
+ * Post-init Vault configuration. Used by VaultCluster through `config`, or on its own against any Vault:
  * `new VaultConfig(name, args, { provider })`.
  */
 export interface VaultConfigArgs {
     /**
-     * Audit devices. Default when composed by a cluster with audit storage: one `file` device at
-     * `/vault/audit/vault_audit.log`. Pass `[]` to enable none.
+     * Audit devices. `[]` enables none.
+     * @default none; in a VaultCluster with audit storage, one `file` device at /vault/audit/vault_audit.log
      */
     auditDevices?: AuditDeviceArgs[];
-    /** Key/value secrets engines. */
-    kvMounts?: KvMountArgs[];
-    /** Other secrets engines. */
-    secretsEngines?: SecretsEnginesArgs;
-    /** ACL policies by name: raw HCL text, or rules rendered to HCL. */
-    policies?: Record<string, string | PolicyRule[]>;
     /**
-     * Policies that already exist in Vault and may be named by roles although not defined here.
-     * `default` is always allowed.
+     * Key/value secrets engines.
+     * @default []
+     */
+    kvMounts?: KvMountArgs[];
+    /**
+     * Other secrets engines.
+     * @default none
+     */
+    secretsEngines?: SecretsEnginesArgs;
+    /**
+     * ACL policies by name, as rules rendered to HCL. Names are compared case-insensitively, as Vault does; `root`,
+     * `default` and the admin identity's policy are reserved.
+     * @default {}
+     */
+    policies?: Record<string, PolicyRule[]>;
+    /**
+     * ACL policies by name, as HCL text (parsed before anything is registered). Same naming rules as `policies`.
+     * @default {}
+     */
+    hclPolicies?: Record<string, string>;
+    /**
+     * Policies that already exist in Vault and may be named by roles although not defined here. `default` is always
+     * allowed.
+     * @default []
      */
     existingPolicies?: string[];
-    /** Kubernetes auth mounts: the cluster Vault runs in, and others. */
+    /**
+     * Kubernetes auth mounts: the cluster Vault runs in, and others.
+     * @default []
+     */
     kubernetesAuth?: KubernetesAuthArgs[];
-    /** JWT/OIDC auth mounts, e.g. for GitLab CI `id_tokens`. */
+    /**
+     * JWT/OIDC auth mounts, e.g. for GitLab CI `id_tokens`.
+     * @default []
+     */
     jwtAuth?: JwtAuthArgs[];
-    /** AppRole auth mounts for machines outside Kubernetes (and the Vault Secrets Operator). */
+    /**
+     * AppRole auth mounts for machines outside Kubernetes (and the Vault Secrets Operator).
+     * @default []
+     */
     appRoleAuth?: AppRoleAuthArgs[];
 }
 
+/** An audit device. */
 export interface AuditDeviceArgs {
-    /** `file`, `socket` or `syslog`. */
-    type: "file" | "socket" | "syslog";
-    /** Mount path of the device. Default the type (`file`). */
+    /** Kind of device. */
+    type: AuditDeviceType;
+    /**
+     * Mount path of the device.
+     * @default the type, e.g. "file"
+     */
     path?: string;
-    /** Device options, e.g. `{ file_path: "/vault/audit/vault_audit.log" }`. */
+    /**
+     * Device options, e.g. `{ file_path: "/vault/audit/vault_audit.log" }` (a file device's path must be `stdout`,
+     * `discard` or a file under /vault/audit).
+     * @default {}
+     */
     options?: Record<string, string>;
+    /**
+     * Description.
+     * @default none
+     */
     description?: string;
 }
 
+/** A KV secrets engine. */
 export interface KvMountArgs {
-    /** Mount path, e.g. `my-kv`. No leading or trailing slash, no spaces. */
+    /** Mount path, e.g. `my-kv`: segments of letters, digits, `_`, `-` and `.`, no `.` or `..` segment. */
     path: string;
-    /** KV version. Default 2. */
-    version?: 1 | 2;
+    /**
+     * KV version.
+     * @default 2
+     */
+    version?: KvVersion;
+    /**
+     * Description.
+     * @default none
+     */
     description?: string;
-    /** KV v2: versions kept per key. Default Vault's (10). */
+    /**
+     * KV v2: versions kept per key.
+     * @default Vault's (10)
+     * @integer
+     * @minimum 1
+     */
     maxVersions?: number;
-    /** KV v2: require check-and-set on writes. */
+    /**
+     * KV v2: require check-and-set on writes.
+     * @default false
+     */
     casRequired?: boolean;
-    /** KV v2: delete versions after this duration, e.g. `"768h"`. */
+    /**
+     * KV v2: delete versions after this duration, e.g. `"768h"`.
+     * @default never
+     */
     deleteVersionAfter?: string;
 }
 
+/** Secrets engines besides KV. */
 export interface SecretsEnginesArgs {
-    /** Transit (encryption as a service) mounts. */
+    /**
+     * Transit (encryption as a service) mounts.
+     * @default []
+     */
     transit?: TransitEngineArgs[];
-    /** AWS secrets engines issuing dynamic IAM credentials. */
+    /**
+     * AWS secrets engines issuing dynamic IAM credentials.
+     * @default []
+     */
     aws?: AwsEngineArgs[];
 }
 
+/** A transit secrets engine. */
 export interface TransitEngineArgs {
-    /** Mount path. Default `"transit"`. */
+    /**
+     * Mount path.
+     * @default "transit"
+     */
     path?: string;
-    /** Named keys to create. */
-    keys?: Record<string, { type?: "aes256-gcm96" | "chacha20-poly1305" | "ed25519" | "ecdsa-p256" | "rsa-2048" | "rsa-4096"; autoRotatePeriod?: string; exportable?: boolean; deletionAllowed?: boolean }>;
+    /**
+     * Named keys to create.
+     * @default {}
+     */
+    keys?: Record<string, TransitKeyArgs>;
 }
 
+/** A transit key. */
+export interface TransitKeyArgs {
+    /**
+     * Key type.
+     * @default "aes256-gcm96"
+     */
+    type?: TransitKeyType;
+    /**
+     * Rotate the key automatically this often, e.g. `"720h"`.
+     * @default never
+     */
+    autoRotatePeriod?: string;
+    /**
+     * Allow exporting the key.
+     * @default false
+     */
+    exportable?: boolean;
+    /**
+     * Allow deleting the key.
+     * @default false
+     */
+    deletionAllowed?: boolean;
+}
+
+/** An AWS secrets engine. */
 export interface AwsEngineArgs {
-    /** Mount path. Default `"aws"`. */
+    /**
+     * Mount path.
+     * @default "aws"
+     */
     path?: string;
-    /** Region of the IAM/STS endpoint. */
-    region?: string;
-    /** Static root credentials. Omit to use the Vault pods' own identity (IRSA). */
+    /**
+     * Region of the IAM/STS endpoint.
+     * @default the Vault server's region
+     */
+    region?: pulumi.Input<string>;
+    /**
+     * Static root credentials' access key. Omit (with `secretKey`) to use the Vault pods' own identity (IRSA).
+     * @default none
+     */
     accessKey?: pulumi.Input<string>;
+    /**
+     * Static root credentials' secret key.
+     * @default none
+     * @secret
+     */
     secretKey?: pulumi.Input<string>;
-    /** Default lease TTL of issued credentials, e.g. `"1h"`. */
+    /**
+     * Default lease TTL of issued credentials, e.g. `"1h"`.
+     * @default Vault's system default
+     */
     defaultLeaseTtl?: string;
-    /** Maximum lease TTL of issued credentials. */
+    /**
+     * Maximum lease TTL of issued credentials.
+     * @default Vault's system maximum
+     */
     maxLeaseTtl?: string;
-    /** Roles: what `aws/creds/<role>` issues. */
+    /** Roles: what `<path>/creds/<role>` issues. */
     roles: Record<string, AwsEngineRoleArgs>;
 }
 
+/** A role of an AWS secrets engine. */
 export interface AwsEngineRoleArgs {
-    /** `iam_user`, `assumed_role` or `federation_token`. */
-    credentialType: "iam_user" | "assumed_role" | "federation_token";
-    /** Inline IAM policy document (object or JSON text) for the issued credentials. */
-    policyDocument?: Record<string, unknown> | string;
-    /** Managed policy ARNs attached to issued IAM users. */
-    policyArns?: string[];
-    /** Role ARNs Vault may assume for `assumed_role`. */
-    roleArns?: string[];
-    /** STS TTL defaults for `assumed_role` / `federation_token`. */
+    /** What the role issues. */
+    credentialType: AwsCredentialType;
+    /**
+     * Inline IAM policy document (an object) for the issued credentials.
+     * @default none
+     */
+    policyDocument?: Record<string, any>;
+    /**
+     * Managed policy ARNs attached to issued IAM users (no wildcards).
+     * @default []
+     */
+    policyArns?: pulumi.Input<string>[];
+    /**
+     * Role ARNs Vault may assume for `assumed_role` (no wildcards).
+     * @default []
+     */
+    roleArns?: pulumi.Input<string>[];
+    /**
+     * ARN of the permissions boundary Vault sets on every IAM user it creates. Required for `iam_user`: the Vault
+     * server role may only create users that carry it, so no user can hold more than the boundary allows.
+     * @default none
+     */
+    permissionsBoundaryArn?: pulumi.Input<string>;
+    /**
+     * Default STS TTL for `assumed_role` and `federation_token`.
+     * @default Vault's
+     */
     defaultStsTtl?: string;
+    /**
+     * Maximum STS TTL for `assumed_role` and `federation_token`.
+     * @default Vault's
+     */
     maxStsTtl?: string;
 }
 
-/** A role bound to Kubernetes service accounts. */
+/** A Kubernetes auth role, bound to service accounts. */
 export interface KubernetesAuthRoleArgs {
+    /**
+     * Service accounts that may log in.
+     * @minItems 1
+     */
     serviceAccountNames: string[];
+    /**
+     * Their namespaces.
+     * @minItems 1
+     */
     namespaces: string[];
+    /**
+     * Policies of the issued tokens.
+     * @minItems 1
+     */
     policies: string[];
-    /** Token TTL, e.g. `"24h"`. Default Vault's system default. */
+    /**
+     * Token TTL, e.g. `"24h"`.
+     * @default Vault's system default
+     */
     ttl?: string;
-    /** Token max TTL. */
+    /**
+     * Token max TTL.
+     * @default Vault's system maximum
+     */
     maxTtl?: string;
-    /** Audience the service account token must carry (Vault warns when unset). */
+    /**
+     * Audience the service account token must carry (Vault warns when unset).
+     * @default none
+     */
     audience?: string;
 }
 
+/** A Kubernetes auth mount. */
 export interface KubernetesAuthArgs {
-    /** Mount path. Default `"kubernetes"`. */
+    /**
+     * Mount path.
+     * @default "kubernetes"
+     */
     path?: string;
     /**
-     * API server of the cluster whose tokens this mount verifies. Default `https://kubernetes.default.svc`:
-     * the cluster Vault runs in, verified with Vault's own short-lived token and CA.
+     * API server of the cluster whose tokens this mount verifies.
+     * @default "https://kubernetes.default.svc" (the cluster Vault runs in, verified with Vault's own token and CA)
      */
-    host?: string;
-    /** CA of `host` (PEM). Required for another cluster. */
+    host?: pulumi.Input<string>;
+    /**
+     * CA of `host` (PEM). Required for another cluster.
+     * @default none (Vault's own, for the local cluster)
+     */
     caCertPem?: pulumi.Input<string>;
     /**
-     * Long-lived reviewer JWT for another cluster (a service account bound to `system:auth-delegator` there).
-     * Omit for the local cluster.
+     * Reviewer JWT for another cluster (a service account bound to `system:auth-delegator` there). Omit for the local
+     * cluster.
+     * @default none
+     * @secret
      */
     tokenReviewerJwt?: pulumi.Input<string>;
-    /** Token issuer, when the cluster's differs from the default. */
+    /**
+     * Token issuer, when the cluster's differs from the default.
+     * @default none
+     */
     issuer?: string;
+    /**
+     * Description.
+     * @default none
+     */
     description?: string;
+    /** Roles by name. */
     roles: Record<string, KubernetesAuthRoleArgs>;
 }
 
+/** A JWT auth role. */
 export interface JwtAuthRoleArgs {
-    /** Audiences the JWT must carry (the `aud` of GitLab's `id_tokens`). Required since Vault 1.17. */
+    /**
+     * Audiences the JWT must carry (the `aud` of GitLab's `id_tokens`). Required since Vault 1.17.
+     * @minItems 1
+     */
     boundAudiences: string[];
     /** Claim that names the entity, e.g. `"sub"` or `"user_email"`. */
     userClaim: string;
     /**
-     * Claims the JWT must carry, e.g. `{ project_id: "42", ref_protected: "true" }`. Required unless
-     * `allowUnboundClaims` is set: without them any project on the issuer can log in.
+     * Claims the JWT must carry, e.g. `{ project_id: "42", ref_protected: "true" }`; a comma-separated value accepts
+     * any of its items (`ref: "main,release"`). Required unless `allowUnboundClaims`: without them any project on the
+     * issuer can log in.
+     * @default {}
      */
-    boundClaims?: Record<string, string | string[]>;
-    /** `"string"` (default) matches `boundClaims` values exactly; `"glob"` lets them use `*`. */
-    boundClaimsType?: "string" | "glob";
-    /** Accept a role with no `boundClaims`. Default `false`. */
+    boundClaims?: Record<string, string>;
+    /**
+     * How `boundClaims` values match.
+     * @default "string"
+     */
+    boundClaimsType?: BoundClaimsType;
+    /**
+     * Accept a role with no `boundClaims`.
+     * @default false
+     */
     allowUnboundClaims?: boolean;
+    /**
+     * Policies of the issued tokens.
+     * @minItems 1
+     */
     policies: string[];
-    /** Token TTL, e.g. `"1h"`. */
+    /**
+     * Token TTL, e.g. `"1h"`.
+     * @default Vault's system default
+     */
     ttl?: string;
+    /**
+     * Token max TTL.
+     * @default Vault's system maximum
+     */
     maxTtl?: string;
 }
 
+/** A JWT/OIDC auth mount. */
 export interface JwtAuthArgs {
-    /** Mount path, e.g. `"jwt_v2"`. Default `"jwt"`. */
+    /**
+     * Mount path, e.g. `"jwt_v2"`.
+     * @default "jwt"
+     */
     path?: string;
-    /** Expected `iss`, e.g. `https://gitlab.example.com`. */
-    boundIssuer?: string;
-    /** JWKS endpoint, e.g. `https://gitlab.example.com/-/jwks`. One of `jwksUrl`, `oidcDiscoveryUrl`. */
-    jwksUrl?: string;
-    /** OIDC discovery URL, e.g. `https://gitlab.example.com`. */
-    oidcDiscoveryUrl?: string;
-    /** CA for `jwksUrl` / `oidcDiscoveryUrl` when not publicly trusted (PEM). */
-    caCertPem?: string;
+    /**
+     * Expected `iss`, e.g. `https://gitlab.example.com`.
+     * @default none
+     */
+    boundIssuer?: pulumi.Input<string>;
+    /**
+     * JWKS endpoint, e.g. `https://gitlab.example.com/-/jwks`. Exactly one of `jwksUrl` and `oidcDiscoveryUrl`.
+     * @default none
+     */
+    jwksUrl?: pulumi.Input<string>;
+    /**
+     * OIDC discovery URL, e.g. `https://gitlab.example.com`.
+     * @default none
+     */
+    oidcDiscoveryUrl?: pulumi.Input<string>;
+    /**
+     * CA (PEM) for `jwksUrl` / `oidcDiscoveryUrl` when not publicly trusted.
+     * @default the system roots
+     */
+    caCertPem?: pulumi.Input<string>;
+    /**
+     * Description.
+     * @default none
+     */
     description?: string;
+    /** Roles by name. */
     roles: Record<string, JwtAuthRoleArgs>;
 }
 
+/** An AppRole role. */
 export interface AppRoleRoleArgs {
+    /**
+     * Policies of the issued tokens.
+     * @minItems 1
+     */
     policies: string[];
-    /** Token TTL, e.g. `"1h"`. */
+    /**
+     * Token TTL, e.g. `"1h"`.
+     * @default Vault's system default
+     */
     tokenTtl?: string;
+    /**
+     * Token max TTL.
+     * @default Vault's system maximum
+     */
     tokenMaxTtl?: string;
-    /** Secret ID TTL, e.g. `"720h"`. Default Vault's: secret IDs do not expire. */
+    /**
+     * Secret ID TTL, e.g. `"720h"`.
+     * @default Vault's: secret IDs do not expire
+     */
     secretIdTtl?: string;
-    /** Number of uses of a secret ID. Default 0 (unlimited). */
+    /**
+     * Number of uses of a secret ID; 0 is unlimited.
+     * @default 0
+     * @integer
+     * @minimum 0
+     */
     secretIdNumUses?: number;
-    /** CIDR blocks a secret ID may be used from. */
+    /**
+     * CIDR blocks a secret ID may be used from.
+     * @default []
+     */
     secretIdBoundCidrs?: string[];
-    /** CIDR blocks an issued token may be used from. */
+    /**
+     * CIDR blocks an issued token may be used from.
+     * @default []
+     */
     tokenBoundCidrs?: string[];
-    /** Also create a secret ID, exposed as a secret output. Default `false`. */
+    /**
+     * Also create a secret ID, exposed as a secret output.
+     * @default false
+     */
     createSecretId?: boolean;
 }
 
+/** An AppRole auth mount. */
 export interface AppRoleAuthArgs {
-    /** Mount path. Default `"approle"`. */
+    /**
+     * Mount path.
+     * @default "approle"
+     */
     path?: string;
+    /**
+     * Description.
+     * @default none
+     */
     description?: string;
+    /** Roles by name. */
     roles: Record<string, AppRoleRoleArgs>;
 }

@@ -15,18 +15,17 @@ import { AuthBackendRole as AppRoleAuthBackendRole } from "@pulumi/vault/approle
 import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
 import { Problems, durationSeconds } from "../validation";
 import { TYPE_PREFIX } from "../typeTokens";
+import { IAM_USER_PATH } from "../reserved";
+import { checkArgTypes } from "../args/typeCheck";
 import type { VaultConfigArgs } from "./args";
 import { ConfigSettings, resolveConfigSettings } from "./settings";
 
-/** Settings a composing VaultCluster has already validated (before registering anything), handed over as they are. */
-export class ResolvedVaultConfig {
-    constructor(readonly settings: ConfigSettings) {}
-}
-
-function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
+/** Validates a VaultConfig's arguments (types, then meaning) before anything is registered. */
+export function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
     const p = new Problems();
-    const settings = resolveConfigSettings(p, args);
-    p.throwIfAny(`VaultConfig "${name}"`);
+    const subject = `VaultConfig "${name}"`;
+    const settings = resolveConfigSettings(p, checkArgTypes(p, "VaultConfig", args, subject), "", subject);
+    p.throwIfAny(subject);
     return settings;
 }
 
@@ -45,19 +44,17 @@ export class VaultConfig extends pulumi.ComponentResource {
     readonly appRoleSecretIds: Record<string, pulumi.Output<string>>;
     /** Names of the policies written. */
     readonly policyNames: string[];
-    readonly settings: ConfigSettings;
 
-    constructor(name: string, args: VaultConfigArgs | ResolvedVaultConfig, opts?: pulumi.ComponentResourceOptions) {
-        const settings = args instanceof ResolvedVaultConfig ? args.settings : validateConfig(name, args ?? {});
+    constructor(name: string, args: VaultConfigArgs, opts?: pulumi.ComponentResourceOptions) {
+        const settings = validateConfig(name, args ?? {});
         super(`${TYPE_PREFIX}:index:VaultConfig`, name, {}, opts);
-        this.settings = settings;
         this.appRoleIds = {};
         this.appRoleSecretIds = {};
         this.policyNames = settings.policies.map((x) => x.name);
         // deletedWith is not inherited: when the cluster goes, nothing here needs deleting one by one.
         const child: pulumi.CustomResourceOptions = { parent: this, deletedWith: opts?.deletedWith };
 
-        for (const d of settings.auditDevices ?? []) {
+        for (const d of settings.auditDevices) {
             new Audit(`${name}-audit-${d.path}`, { type: d.type, path: d.path, options: d.options ?? {}, description: d.description }, child);
         }
 
@@ -88,8 +85,10 @@ export class VaultConfig extends pulumi.ComponentResource {
             for (const [role, r] of Object.entries(a.roles)) {
                 new AwsSecretBackendRole(`${name}-aws-role-${a.path}/${role}`, {
                     backend: engine.path as pulumi.Output<string>, name: role, credentialType: r.credentialType,
-                    policyDocument: typeof r.policyDocument === "object" ? JSON.stringify(r.policyDocument) : r.policyDocument,
-                    policyArns: r.policyArns, roleArns: r.roleArns, defaultStsTtl: seconds(r.defaultStsTtl), maxStsTtl: seconds(r.maxStsTtl),
+                    policyDocument: r.policyDocument === undefined ? undefined : JSON.stringify(r.policyDocument),
+                    policyArns: r.policyArns, roleArns: r.roleArns, permissionsBoundaryArn: r.permissionsBoundaryArn,
+                    // The server role may only touch users under this path (see the AWS backend's policy).
+                    userPath: r.credentialType === "iam_user" ? IAM_USER_PATH : undefined, defaultStsTtl: seconds(r.defaultStsTtl), maxStsTtl: seconds(r.maxStsTtl),
                 }, child);
             }
         }
@@ -127,8 +126,8 @@ export class VaultConfig extends pulumi.ComponentResource {
                 new JwtAuthBackendRole(`${name}-role-${j.path}/${r.name}`, {
                     backend: backend.path as pulumi.Output<string>, roleName: r.name, roleType: "jwt",
                     boundAudiences: r.boundAudiences, userClaim: r.userClaim,
-                    // The provider takes claim lists comma-separated.
-                    boundClaims: r.boundClaims === undefined ? undefined : Object.fromEntries(Object.entries(r.boundClaims).map(([c, v]) => [c, [v].flat().join(",")])),
+                    // The provider takes claim lists comma-separated, as they are given.
+                    boundClaims: r.boundClaims,
                     boundClaimsType: r.boundClaimsType,
                     tokenPolicies: r.policies, tokenTtl: seconds(r.ttl), tokenMaxTtl: seconds(r.maxTtl),
                 }, child);

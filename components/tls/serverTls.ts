@@ -4,12 +4,20 @@ import { SelfSignedCert } from "@pulumi/tls/selfSignedCert";
 import { CertRequest } from "@pulumi/tls/certRequest";
 import { LocallySignedCert } from "@pulumi/tls/locallySignedCert";
 import { Secret } from "@pulumi/kubernetes/core/v1/secret";
-import type { ClusterSettings, TlsSettings } from "../cluster/settings";
 import { TYPE_PREFIX } from "../typeTokens";
-import { TLS_FILES } from "../cluster/names";
+import { CertificateNames, TLS_FILES } from "../cluster/names";
+import type { TlsSettings } from "./settings";
 
-type EnabledTls = Extract<TlsSettings, { enabled: true }>;
-
+/** What the TLS stage needs: its settings, where the Secret goes, and the names the certificate must carry. */
+export interface ServerTlsInput {
+    tls: TlsSettings;
+    /** The namespace; the Namespace resource's name output when the cluster creates it, so the Secret waits for it. */
+    namespace: pulumi.Input<string>;
+    /** Names in the CA's and the certificate's subjects. */
+    fullname: string;
+    /** Every name Vault is reached by (subject alternative names). */
+    certificateNames: pulumi.Input<CertificateNames>;
+}
 
 /**
  * TLS material of the Vault listener: a CA (generated, or the user's) signing a server certificate for every name
@@ -21,10 +29,9 @@ export class ServerTls extends pulumi.ComponentResource {
     /** The Secret the server pods mount (absent with an existing secret). */
     readonly secret?: Secret;
 
-    /** `namespace` is the Namespace resource's name output when the cluster creates it, so the Secret waits for it. */
-    constructor(name: string, settings: ClusterSettings, namespace: pulumi.Input<string>, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, input: ServerTlsInput, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:index:ServerTls`, name, {}, opts);
-        const tls = settings.tls as EnabledTls;
+        const tls = input.tls;
         const gen = tls.generate;
         if (!gen) {
             this.caCertPem = pulumi.output(tls.caCertPem!);
@@ -42,7 +49,7 @@ export class ServerTls extends pulumi.ComponentResource {
                 isCaCertificate: true,
                 validityPeriodHours: gen.caValidityHours,
                 allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-                subject: { commonName: `${settings.names.fullname}.${settings.namespace} Vault CA`, organization: "Vault" },
+                subject: { commonName: pulumi.interpolate`${input.fullname}.${input.namespace} Vault CA`, organization: "Vault" },
             }, parent);
             ca = { keyPem: caKey.privateKeyPem, certPem: caCert.certPem };
         }
@@ -50,9 +57,9 @@ export class ServerTls extends pulumi.ComponentResource {
         const serverKey = new PrivateKey(`${name}-server`, keyArgs, parent);
         const request = new CertRequest(`${name}-server`, {
             privateKeyPem: serverKey.privateKeyPem,
-            subject: { commonName: `${settings.names.fullname}.${settings.namespace}.svc`, organization: "Vault" },
-            dnsNames: tls.names.dnsNames,
-            ipAddresses: tls.names.ipAddresses,
+            subject: { commonName: pulumi.interpolate`${input.fullname}.${input.namespace}.svc`, organization: "Vault" },
+            dnsNames: pulumi.output(input.certificateNames).dnsNames,
+            ipAddresses: pulumi.output(input.certificateNames).ipAddresses,
         }, parent);
         const serverCert = new LocallySignedCert(`${name}-server`, {
             certRequestPem: request.certRequestPem,
@@ -65,7 +72,7 @@ export class ServerTls extends pulumi.ComponentResource {
 
         this.caCertPem = pulumi.output(ca.certPem);
         this.secret = new Secret(`${name}-server-tls`, {
-            metadata: { name: tls.secretName, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            metadata: { name: tls.secretName, namespace: input.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
             type: "Opaque",
             stringData: {
                 [TLS_FILES.cert]: serverCert.certPem,
