@@ -45,7 +45,7 @@ export function resolveAppAccessSettings(p: Problems, name: string, a: VaultAppA
         serviceAccountName: checkWhenKnown(p, subject, a.serviceAccountName, (q, v) =>
             q.check(isDnsName(v), "serviceAccountName", v, "is not a service account name", "e.g. \"internal-app\"")),
         createServiceAccount: a.createServiceAccount ?? true,
-        secrets: a.secrets,
+        secrets: Object.fromEntries(files.map(([file, s]) => [file, { ...s, version: s.version ?? 2 }])),
         authPath, roleName, policyName,
         policyHcl: renderPolicy(appPolicyRules(a.secrets)),
         ttl,

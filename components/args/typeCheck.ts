@@ -156,8 +156,13 @@ function report(p: Problems, root: string, value: unknown, field: string, secret
     const validate = validatorFor(root);
     if (validate(value)) return [];
     const errors = [...(validate.errors ?? [])];
+    // One problem per field: a quoted "2" for an enum of numbers is both the wrong type and not a member.
+    const reported = new Set<string>();
     for (const e of errors) {
         const path = segments(e.instancePath);
+        const key = e.keyword === "required" || e.keyword === "additionalProperties" ? `${e.instancePath}#${e.params.missingProperty ?? e.params.additionalProperty}` : e.instancePath;
+        if (reported.has(key)) continue;
+        reported.add(key);
         const pointers = pointersAlong(root, path);
         const target = joinField(field, path);
         const actual = path.reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k]), value);

@@ -480,7 +480,7 @@ export interface TolerationArgs {
     key?: string;
     /**
      * `"Equal"` or `"Exists"`.
-     * @default "Equal"
+     * @default Kubernetes' ("Equal")
      */
     operator?: string;
     /**

@@ -173,7 +173,7 @@ export interface KvMountArgs {
     maxVersions?: number;
     /**
      * KV v2: require check-and-set on writes.
-     * @default false
+     * @default Vault's (false)
      */
     casRequired?: boolean;
     /**
@@ -215,7 +215,7 @@ export interface TransitEngineArgs {
 export interface TransitKeyArgs {
     /**
      * Key type.
-     * @default "aes256-gcm96"
+     * @default Vault's ("aes256-gcm96")
      */
     type?: TransitKeyType;
     /**
@@ -225,12 +225,12 @@ export interface TransitKeyArgs {
     autoRotatePeriod?: string;
     /**
      * Allow exporting the key.
-     * @default false
+     * @default Vault's (false)
      */
     exportable?: boolean;
     /**
      * Allow deleting the key.
-     * @default false
+     * @default Vault's (false)
      */
     deletionAllowed?: boolean;
 }
@@ -283,12 +283,12 @@ export interface AwsEngineRoleArgs {
     policyDocument?: Record<string, any>;
     /**
      * Managed policy ARNs attached to issued IAM users (no wildcards).
-     * @default []
+     * @default none
      */
     policyArns?: pulumi.Input<string>[];
     /**
      * Role ARNs Vault may assume for `assumed_role` (no wildcards).
-     * @default []
+     * @default none
      */
     roleArns?: pulumi.Input<string>[];
     /**
@@ -394,12 +394,12 @@ export interface JwtAuthRoleArgs {
      * Claims the JWT must carry, e.g. `{ project_id: "42", ref_protected: "true" }`; a comma-separated value accepts
      * any of its items (`ref: "main,release"`). Required unless `allowUnboundClaims`: without them any project on the
      * issuer can log in.
-     * @default {}
+     * @default none
      */
     boundClaims?: Record<string, string>;
     /**
      * How `boundClaims` values match.
-     * @default "string"
+     * @default Vault's ("string")
      */
     boundClaimsType?: BoundClaimsType;
     /**
@@ -484,19 +484,19 @@ export interface AppRoleRoleArgs {
     secretIdTtl?: string;
     /**
      * Number of uses of a secret ID; 0 is unlimited.
-     * @default 0
+     * @default Vault's (0)
      * @integer
      * @minimum 0
      */
     secretIdNumUses?: number;
     /**
      * CIDR blocks a secret ID may be used from.
-     * @default []
+     * @default any
      */
     secretIdBoundCidrs?: string[];
     /**
      * CIDR blocks an issued token may be used from.
-     * @default []
+     * @default any
      */
     tokenBoundCidrs?: string[];
     /**

@@ -36,7 +36,7 @@ export interface AppRoleAuthSettings extends Omit<AppRoleAuthArgs, "roles" | "pa
 
 /** VaultConfigArgs validated, defaults applied, policies rendered. */
 export interface ConfigSettings {
-    auditDevices: (AuditDeviceArgs & { path: string })[];
+    auditDevices: (AuditDeviceArgs & { path: string; options: Record<string, string> })[];
     kvMounts: (KvMountArgs & { version: KvVersion })[];
     transit: (TransitEngineArgs & { path: string })[];
     aws: (AwsEngineArgs & { path: string })[];
@@ -62,7 +62,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         if (d.type === "file") checkAuditFile(p, `${f}.options.file_path`, d.options?.file_path);
         const path = d.path ?? d.type;
         checkMountPath(p, `${f}.path`, path);
-        return { ...d, path };
+        return { ...d, path, options: d.options ?? {} };
     });
     const devices = new Set<string>();
     auditDevices.forEach((d, i) => {
@@ -91,7 +91,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
             p.check(NAME.test(key), `${f}.keys`, key, "is not a valid key name", "use letters, digits, '_', '-' and '.'");
             checkTtl(p, `${f}.keys.${key}.autoRotatePeriod`, k.autoRotatePeriod);
         }
-        return { ...t, path };
+        return { ...t, path, keys: t.keys ?? {} };
     });
 
     const aws = (args.secretsEngines?.aws ?? []).map((a, i) => resolveAwsEngine(p, `${prefix}secretsEngines.aws[${i}]`, a, secretMounts, subject));
@@ -141,7 +141,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
             checkPolicies(`${rf}.policies`, r.policies);
             checkTtl(p, `${rf}.ttl`, r.ttl);
             checkTtl(p, `${rf}.maxTtl`, r.maxTtl);
-            return r;
+            return { ...r, allowUnboundClaims: r.allowUnboundClaims ?? false };
         });
         return { ...j, path, jwksUrl: url("jwksUrl"), oidcDiscoveryUrl: url("oidcDiscoveryUrl"), boundIssuer: url("boundIssuer"),
             caCertPem: checkPem(p, subject, `${f}.caCertPem`, j.caCertPem), roles };
@@ -158,7 +158,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
             for (const k of ["secretIdBoundCidrs", "tokenBoundCidrs"] as const) {
                 (r[k] ?? []).forEach((c, n) => p.check(isCidr(c), `${rf}.${k}[${n}]`, c, "is not a CIDR block", "e.g. \"10.0.0.0/16\""));
             }
-            return r;
+            return { ...r, createSecretId: r.createSecretId ?? false };
         });
         return { ...a, path, roles };
     });

@@ -24,7 +24,9 @@ import { ConfigSettings, resolveConfigSettings } from "./settings";
 export function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
     const p = new Problems();
     const subject = `VaultConfig "${name}"`;
-    const settings = resolveConfigSettings(p, checkArgTypes(p, "VaultConfig", args, subject), "", subject);
+    const checked = checkArgTypes(p, "VaultConfig", args, subject);
+    p.throwIfAny(subject);
+    const settings = resolveConfigSettings(p, checked, "", subject);
     p.throwIfAny(subject);
     return settings;
 }
@@ -55,7 +57,7 @@ export class VaultConfig extends pulumi.ComponentResource {
         const child: pulumi.CustomResourceOptions = { parent: this, deletedWith: opts?.deletedWith };
 
         for (const d of settings.auditDevices) {
-            new Audit(`${name}-audit-${d.path}`, { type: d.type, path: d.path, options: d.options ?? {}, description: d.description }, child);
+            new Audit(`${name}-audit-${d.path}`, { type: d.type, path: d.path, options: d.options, description: d.description }, child);
         }
 
         for (const m of settings.kvMounts) {

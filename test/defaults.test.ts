@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveClusterSettings } from "../components/cluster/settings";
+import { validateConfig } from "../components/config/vaultConfig";
+import { validateAppAccess } from "../components/appAccess/vaultAppAccess";
+import { ValueSlot } from "../components/chart/values";
+import { IRSA, LOCAL } from "./support/cluster";
+
+const schema = require("../components/args/argsSchema.json") as { definitions: Record<string, { properties?: Record<string, { "x-default"?: string }> }> };
+
+/** How to reach each argument interface: the arguments that carry a value for one of its fields. */
+const AWS = { irsa: IRSA };
+const role = { serviceAccountNames: ["app"], namespaces: ["default"], policies: ["default"] };
+const PLACES: Record<string, (field: string, value: unknown) => { component: "cluster" | "config" | "app"; args: any }> = {
+    VaultClusterArgs: (f, v) => ({ component: "cluster", args: { ...AWS, [f]: v } }),
+    StorageArgs: (f, v) => (["size", "storageClass"].includes(f)
+        ? { component: "cluster", args: { ...LOCAL, storage: { type: "raft", [f]: v } } }
+        : { component: "cluster", args: { ...AWS, storage: { type: "dynamodb", ...(/Capacity$/.test(f) ? { billingMode: "PROVISIONED" } : {}), [f]: v } } }),
+    SealArgs: (f, v) => ({ component: "cluster", args: { ...AWS, seal: { type: "awskms", [f]: v } } }),
+    TlsArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, tls: { ...(f === "rsaBits" ? { algorithm: "RSA" } : {}), [f]: v } } }),
+    IngressArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, ingress: { host: "vault.example.com", [f]: v } } }),
+    UiArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, ui: { [f]: v } } }),
+    InjectorArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, injector: { [f]: v } } }),
+    AgentDefaultsArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, injector: { agentDefaults: { [f]: v } } } }),
+    CsiArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, csi: { [f]: v } } }),
+    AuditStorageArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, auditStorage: { [f]: v } } }),
+    ServerArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, server: { [f]: v } } }),
+    ChartArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, chart: { [f]: v } } }),
+    BootstrapArgs: (f, v) => ({ component: "cluster", args: { ...LOCAL, bootstrap: { ...LOCAL.bootstrap, [f]: v } } }),
+    CustodyArgs: (f, v) => ({ component: "cluster", args: { ...AWS, bootstrap: { custody: { type: "aws-secrets-manager", [f]: v } } } }),
+    VaultConfigArgs: (f, v) => ({ component: "config", args: { [f]: v } }),
+    AuditDeviceArgs: (f, v) => ({ component: "config", args: { auditDevices: [{ type: "syslog", [f]: v }] } }),
+    KvMountArgs: (f, v) => ({ component: "config", args: { kvMounts: [{ path: "kv", [f]: v }] } }),
+    SecretsEnginesArgs: (f, v) => ({ component: "config", args: { secretsEngines: { [f]: v } } }),
+    TransitEngineArgs: (f, v) => ({ component: "config", args: { secretsEngines: { transit: [{ [f]: v }] } } }),
+    TransitKeyArgs: (f, v) => ({ component: "config", args: { secretsEngines: { transit: [{ keys: { k: { [f]: v } } }] } } }),
+    AwsEngineArgs: (f, v) => ({ component: "config", args: { secretsEngines: { aws: [{ roles: {}, [f]: v }] } } }),
+    AwsEngineRoleArgs: (f, v) => ({ component: "config", args: { secretsEngines: { aws: [{ roles: { r: { credentialType: "assumed_role", roleArns: ["arn:aws:iam::123456789012:role/r"], [f]: v } } }] } } }),
+    KubernetesAuthArgs: (f, v) => ({ component: "config", args: { kubernetesAuth: [{ roles: {}, [f]: v }] } }),
+    KubernetesAuthRoleArgs: (f, v) => ({ component: "config", args: { kubernetesAuth: [{ roles: { r: { ...role, [f]: v } } }] } }),
+    JwtAuthArgs: (f, v) => ({ component: "config", args: { jwtAuth: [{ jwksUrl: "https://gitlab.example.com/-/jwks", roles: {}, [f]: v }] } }),
+    JwtAuthRoleArgs: (f, v) => ({ component: "config", args: { jwtAuth: [{ jwksUrl: "https://gitlab.example.com/-/jwks",
+        roles: { r: { boundAudiences: ["a"], userClaim: "sub", policies: ["default"], boundClaims: { project_id: "1" }, [f]: v } } }] } }),
+    AppRoleAuthArgs: (f, v) => ({ component: "config", args: { appRoleAuth: [{ roles: {}, [f]: v }] } }),
+    AppRoleRoleArgs: (f, v) => ({ component: "config", args: { appRoleAuth: [{ roles: { r: { policies: ["default"], [f]: v } } }] } }),
+    VaultAppAccessArgs: (f, v) => ({ component: "app", args: { namespace: "default", serviceAccountName: "app", secrets: { c: { mount: "kv", path: "a" } }, [f]: v } }),
+    AppSecretArgs: (f, v) => ({ component: "app", args: { namespace: "default", serviceAccountName: "app", secrets: { c: { mount: "kv", path: "a", [f]: v } } } }),
+};
+
+/** The settings a component settles its arguments into, as comparable text (outputs and slots by kind only). */
+function settled(place: { component: string; args: any }): string {
+    const settings = place.component === "cluster" ? resolveClusterSettings("d", place.args)
+        : place.component === "config" ? validateConfig("d", place.args) : validateAppAccess("d", place.args);
+    // Canonical: outputs and slots by kind only, object keys sorted.
+    return JSON.stringify(settings, (_, v) => {
+        if (pulumi.Output.isInstance(v)) return "<output>";
+        if (v instanceof ValueSlot) return `<slot ${v.name}>`;
+        return v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v;
+    });
+}
+
+/** Removes the field from the arguments the place builds (the same path, without the value). */
+function without(place: { component: string; args: any }, field: string): { component: string; args: any } {
+    const json = JSON.stringify(place.args, (k, v) => (k === field && v === MARK ? undefined : v));
+    return { component: place.component, args: JSON.parse(json) };
+}
+const MARK = "\u0000default-under-test";
+
+/** A documented default that is a literal value (JSON), rather than a sentence ("the chart's", "none") or a pattern ("<name>-vault"). */
+function literal(text: string): { value: unknown } | undefined {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === "string" && /<[^>]+>/.test(value) ? undefined : { value };
+    } catch {
+        return undefined;
+    }
+}
+
+describe("every literal @default is what the component applies when the field is left out", () => {
+    const cases: { owner: string; field: string; value: unknown }[] = [];
+    for (const [owner, def] of Object.entries(schema.definitions)) {
+        for (const [field, p] of Object.entries(def.properties ?? {})) {
+            const d = p["x-default"] === undefined ? undefined : literal(p["x-default"]);
+            if (d) cases.push({ owner, field, value: d.value });
+        }
+    }
+
+    it("covers the literal defaults of every interface that has one", () => {
+        const unplaced = [...new Set(cases.map((c) => c.owner))].filter((o) => !PLACES[o]);
+        assert.deepEqual(unplaced, [], "add a place for these interfaces");
+        assert.ok(cases.length >= 50, `${cases.length} literal defaults`);
+    });
+
+    for (const c of cases) {
+        it(`${c.owner}.${c.field} = ${JSON.stringify(c.value)}`, () => {
+            const place = PLACES[c.owner]?.(c.field, MARK);
+            assert.ok(place, `no place for ${c.owner}`);
+            const withDefault = JSON.parse(JSON.stringify(place.args).replace(JSON.stringify(MARK), JSON.stringify(c.value)));
+            assert.equal(settled({ component: place.component, args: withDefault }), settled(without(place, c.field)),
+                `${c.owner}.${c.field}: giving the documented default changes what the component does`);
+        });
+    }
+});
