@@ -8,6 +8,7 @@ export { clusterNames, serverCertificateNames } from "./cluster/names";
 export * from "./bootstrap/args";
 export * from "./config/args";
 export type * from "./appAccess/args";
+export type * from "./deprecated";
 export { renderPolicy, kvV2Paths, kvV2ReadRules, kvV2WriteRules, CAPABILITIES } from "./config/policy";
 export { parsePolicyHcl } from "./config/policyHcl";
 export { renderServerConfig } from "./chart/serverConfig";

@@ -3,7 +3,7 @@ import { readFileSync } from "fs";
 import { getClusterOutput } from "@pulumi/aws/eks/getCluster";
 import { getOpenIdConnectProviderOutput } from "@pulumi/aws/iam/getOpenIdConnectProvider";
 import { Provider } from "@pulumi/kubernetes/provider";
-import type { IrsaArgs } from "../components";
+import type { Irsa } from "../components";
 import type { KubernetesTarget } from "./environment";
 
 /** How the program reaches the cluster: a Kubernetes provider, the same kubeconfig for the init tunnel, and IRSA. */
@@ -13,7 +13,7 @@ export interface ClusterAccess {
     kubeconfig?: pulumi.Input<string>;
     kubeContext?: string;
     /** The cluster's OIDC provider, when it is an EKS cluster. */
-    irsa?: IrsaArgs;
+    irsa?: Irsa;
 }
 
 /**

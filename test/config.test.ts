@@ -276,7 +276,7 @@ describe("VaultConfig refuses bad input before registering anything", () => {
     it("a JWT role without bound audiences, or without bound claims unless allowed", async () => {
         const jwt = (r: object) => ({ policies: p, jwtAuth: [{ path: "jwt_v2", jwksUrl: "https://gitlab.example.com/-/jwks", roles: { ci: { userClaim: "sub", policies: ["p"], ...r } as any } }] });
         const e = await refused(jwt({ boundClaims: { project_id: "1" } }));
-        // A required field's reason comes from its documentation (JwtAuthRoleArgs.boundAudiences).
+        // A required field's reason comes from its documentation (JwtAuthRole.boundAudiences).
         assert.match(e.message, /jwtAuth\[0\]\.roles\.ci\.boundAudiences = \(not set\): is required: Audiences the JWT must carry \(the `aud` of GitLab's `id_tokens`\)/);
         const e2 = await refused(jwt({ boundAudiences: ["https://gitlab.example.com"] }));
         assert.match(e2.message, /boundClaims = \(not set\): is empty: every project and pipeline on the issuer could log in with this role/);

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { KvVersion } from "../config/args";
 
 /** One secret an application reads, written by the agent to `/vault/secrets/<file>`. */
-export interface AppSecretArgs {
+export interface AppSecret {
     /** KV mount, e.g. `my-kv`. */
     mount: string;
     /** Path inside the mount, e.g. `my-secret` (the `vault kv get` path, without `data/`). */
@@ -36,7 +36,7 @@ export interface VaultAppAccessArgs {
      */
     createServiceAccount?: boolean;
     /** Secrets by file name (letters, digits, `.`, `_` and `-`). At least one. */
-    secrets: Record<string, AppSecretArgs>;
+    secrets: Record<string, AppSecret>;
     /**
      * Kubernetes auth mount path.
      * @default "kubernetes"

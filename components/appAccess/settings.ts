@@ -3,7 +3,7 @@ import { clusterNames } from "../cluster/names";
 import { renderPolicy } from "../config/policy";
 import { ADMIN_POLICY_NAME, VAULT_POLICIES } from "../reserved";
 import { Problems, checkWhenKnown, isDnsLabel, isDnsName, isDuration, isMountPath, isPolicyPath } from "../validation";
-import type { AppSecretArgs, VaultAppAccessArgs } from "./args";
+import type { AppSecret, VaultAppAccessArgs } from "./args";
 import { appPolicyRules } from "./render";
 
 /** VaultAppAccessArgs validated, with defaults applied. */
@@ -11,7 +11,7 @@ export interface AppAccessSettings {
     namespace: pulumi.Input<string>;
     serviceAccountName: pulumi.Input<string>;
     createServiceAccount: boolean;
-    secrets: Record<string, AppSecretArgs>;
+    secrets: Record<string, AppSecret>;
     authPath: string;
     roleName: string;
     policyName: string;

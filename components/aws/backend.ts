@@ -10,7 +10,7 @@ import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { SecretsManagerCustodySettings } from "../bootstrap/settings";
-import type { AwsEngineRoleArgs } from "../config/args";
+import type { AwsEngineRole } from "../config/args";
 import type { AwsSettings } from "./settings";
 import { DynamicCredentials, irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
 import { TYPE_PREFIX } from "../typeTokens";
@@ -24,7 +24,7 @@ export interface AwsBackendInput {
     /** Set with Secrets Manager custody. */
     custody?: SecretsManagerCustodySettings;
     /** Roles of the AWS secrets engines configured without access keys: they run on the server role. */
-    engineRoles: AwsEngineRoleArgs[];
+    engineRoles: AwsEngineRole[];
 }
 
 /** What AWS secrets engine roles issue with the pods' own role. */

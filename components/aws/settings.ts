@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { BillingMode, IrsaArgs, SealArgs, StorageArgs, VpcEndpointsArgs } from "../cluster/args";
+import type { BillingMode, Irsa, Seal, Storage, VpcEndpoints } from "../cluster/args";
 import { Problems, REDACTED, checkAwsName, checkWhenKnown, refuseOtherVariantFields } from "../validation";
 
 /** The table the cluster stores its data in: created (and protected) here, or an existing one. */
@@ -27,7 +27,7 @@ export interface AwsSettings {
     /** The server role: created for the cluster's OIDC provider, or an existing one. */
     role: { create?: { name: string; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string>; permissionsBoundary?: pulumi.Input<string> };
             existingArn?: pulumi.Input<string> };
-    vpcEndpoints?: VpcEndpointsArgs;
+    vpcEndpoints?: VpcEndpoints;
     tags: Record<string, pulumi.Input<string>>;
     /**
      * The cluster key: created whenever the cluster uses AWS and no key ARN is given (it encrypts the table, the seal
@@ -46,11 +46,11 @@ export interface AwsSettings {
 export interface AwsSettingsInput {
     componentName: string;
     subject: string;
-    storage: StorageArgs;
-    seal: SealArgs;
-    irsa?: IrsaArgs;
+    storage: Storage;
+    seal: Seal;
+    irsa?: Irsa;
     region?: pulumi.Input<string>;
-    vpcEndpoints?: VpcEndpointsArgs;
+    vpcEndpoints?: VpcEndpoints;
     tags?: Record<string, pulumi.Input<string>>;
 }
 
@@ -61,7 +61,7 @@ const SAFE_KEY_LIFECYCLE: KeyLifecycle = { protect: true, retainOnDelete: false,
 
 /** Validates the AWS side of a cluster (table, key, role, endpoints, tags) and applies its defaults. */
 export function resolveAwsSettings(p: Problems, a: AwsSettingsInput): AwsSettings | undefined {
-    const irsa: IrsaArgs = a.irsa ?? {};
+    const irsa: Irsa = a.irsa ?? {};
     const existingRole = irsa.existingRoleArn !== undefined;
     if (!existingRole && (irsa.oidcProviderArn === undefined || irsa.oidcProviderUrl === undefined)) {
         p.add("irsa", a.irsa === undefined ? undefined : REDACTED,

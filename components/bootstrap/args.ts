@@ -15,7 +15,7 @@ export type CustodyType = typeof CustodyType[keyof typeof CustodyType];
  * Where the init response is kept: Secrets Manager (fields `secretName`, `recoveryWindowInDays`, `profile`), a
  * Kubernetes Secret (fields `namespace`, `name`) or the stack state (no fields).
  */
-export interface CustodyArgs {
+export interface KeyCustody {
     /** Which custody. Fields of another custody are refused. */
     type: CustodyType;
     /**
@@ -49,7 +49,7 @@ export interface CustodyArgs {
 }
 
 /** A named holder of one recovery key share, encrypted by Vault to their PGP key. */
-export interface KeyHolderArgs {
+export interface KeyHolder {
     /** Who holds the share, e.g. an e-mail address; labels the encrypted share in custody. */
     name: string;
     /**
@@ -60,7 +60,7 @@ export interface KeyHolderArgs {
 }
 
 /** Automated init, key custody and the chained Vault provider. */
-export interface BootstrapArgs {
+export interface Bootstrap {
     /**
      * Number of recovery (auto-unseal) or unseal (Shamir) key shares. With `keyHolders` it must equal their number
      * (or be left out).
@@ -83,12 +83,12 @@ export interface BootstrapArgs {
      * needs the plain unseal keys). The number of holders is the number of shares.
      * @default []
      */
-    keyHolders?: KeyHolderArgs[];
+    keyHolders?: KeyHolder[];
     /**
      * Where the init response is kept. Required for a cluster that uses no AWS.
      * @default { type: "aws-secrets-manager" } when the cluster uses AWS
      */
-    custody?: CustodyArgs;
+    custody?: KeyCustody;
     /**
      * URL the machine running `pulumi up` reaches Vault by (ingress or load balancer): scheme and host, optional
      * port, no path, no user or password.

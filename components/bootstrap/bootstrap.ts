@@ -46,7 +46,7 @@ export interface BootstrapDependencies {
     custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
 }
 
-export interface Bootstrap {
+export interface BootstrapResources {
     init: VaultInit;
     provider: Provider;
     /** The initial root token (secret); empty once revoked. */
@@ -129,7 +129,7 @@ export function caCertFile(pem: string): string {
  * The init resource (after the Helm release) and the Vault provider chained on its outputs: during a first preview
  * they are unknown, so the provider never tries to reach a Vault that does not exist yet.
  */
-export function createBootstrap(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): Bootstrap {
+export function createBootstrap(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): BootstrapResources {
     const b = s.bootstrap;
     const access = vaultAccess(s, deps.caCertPem);
     const init = new VaultInit(`${name}-init`, {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { SealType } from "../cluster/args";
 import { Problems, REDACTED, checkPem, checkWhenKnown, isDnsLabel, isDnsName, refuseOtherVariantFields } from "../validation";
-import type { BootstrapArgs, CustodyArgs, KeyHolderArgs } from "./args";
+import type { Bootstrap, KeyCustody, KeyHolder } from "./args";
 
 export interface SecretsManagerCustodySettings { type: "aws-secrets-manager"; secretName: string; recoveryWindowInDays: number; profile?: string }
 export interface KubernetesSecretCustodySettings { type: "kubernetes-secret"; namespace: pulumi.Input<string>; name: string }
@@ -10,7 +10,7 @@ export type CustodySettings = SecretsManagerCustodySettings | KubernetesSecretCu
 export interface BootstrapSettings {
     keyShares: number;
     keyThreshold: number;
-    keyHolders: KeyHolderArgs[];
+    keyHolders: KeyHolder[];
     custody: CustodySettings;
     address?: pulumi.Input<string>;
     addressCaCertPem?: pulumi.Input<string>;
@@ -34,7 +34,7 @@ export interface BootstrapContext {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Validates the init, custody and access arguments and applies their defaults. */
-export function resolveBootstrapSettings(p: Problems, b: BootstrapArgs | undefined, ctx: BootstrapContext): BootstrapSettings {
+export function resolveBootstrapSettings(p: Problems, b: Bootstrap | undefined, ctx: BootstrapContext): BootstrapSettings {
     const holders = b?.keyHolders ?? [];
     const keyShares = holders.length > 0 ? holders.length : b?.keyShares ?? 5;
     const keyThreshold = b?.keyThreshold ?? Math.min(3, keyShares);
@@ -86,7 +86,7 @@ function checkAddress(p: Problems, address: string, tlsEnabled: boolean): void {
 const SECRETS_MANAGER_FIELDS = ["type", "secretName", "recoveryWindowInDays", "profile"];
 const KUBERNETES_SECRET_FIELDS = ["type", "namespace", "name"];
 
-function resolveCustody(p: Problems, c: CustodyArgs | undefined, ctx: BootstrapContext): CustodySettings {
+function resolveCustody(p: Problems, c: KeyCustody | undefined, ctx: BootstrapContext): CustodySettings {
     if (c === undefined) {
         if (ctx.usesAws) return { type: "aws-secrets-manager", secretName: `${ctx.componentName}/vault-init`, recoveryWindowInDays: 30 };
         p.add("bootstrap.custody", undefined, "has no default for a cluster that uses no AWS: the init keys need a deliberate home",

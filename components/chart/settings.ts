@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type {
-    AgentDefaultsArgs, ChartArgs, CsiArgs, ImageArgs, IngressArgs, InjectorArgs, LogLevel, ResourcesArgs, ServerArgs, StorageArgs,
-    TolerationArgs, UiArgs, UiServiceType, AuditStorageArgs,
+    AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, Server, Storage,
+    Toleration, Ui, UiServiceType, AuditStorage,
 } from "../cluster/args";
 import { Problems, checkWhenKnown, isCidr, isDnsName, isQuantity, refuseOtherVariantFields } from "../validation";
 
@@ -11,9 +11,9 @@ export const DEFAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
 /** Placement of one kind of pod. */
 export interface PodSettings {
     nodeSelector?: Record<string, string>;
-    tolerations?: TolerationArgs[];
-    resources?: ResourcesArgs;
-    image?: ImageArgs;
+    tolerations?: Toleration[];
+    resources?: ContainerResources;
+    image?: Image;
 }
 
 /** Everything the chart values are rendered from, besides the names and the other stages' outputs. */
@@ -27,7 +27,7 @@ export interface ChartSettings {
     ingress?: { host: pulumi.Input<string>; className?: string; annotations: Record<string, pulumi.Input<string>>;
                 tlsSecretName?: pulumi.Input<string>; activeService: boolean };
     ui: { enabled: boolean; serviceType: UiServiceType; loadBalancerSourceRanges: pulumi.Input<string>[]; annotations: Record<string, pulumi.Input<string>> };
-    injector: PodSettings & { enabled: boolean; replicas: pulumi.Input<number>; agentImage?: ImageArgs; agentDefaults: Required<AgentDefaultsArgs> };
+    injector: PodSettings & { enabled: boolean; replicas: pulumi.Input<number>; agentImage?: Image; agentDefaults: Required<AgentDefaults> };
     csi: PodSettings & { enabled: boolean };
     auditStorage: { enabled: boolean; size: string; storageClass?: string };
     server: PodSettings & { extraEnv: Record<string, pulumi.Input<string>>; logLevel?: LogLevel };
@@ -38,15 +38,15 @@ export interface ChartSettings {
 /** What the chart stage reads of the cluster's arguments. */
 export interface ChartSettingsInput {
     subject: string;
-    storage: StorageArgs;
+    storage: Storage;
     replicas: pulumi.Input<number>;
-    ingress?: IngressArgs;
-    ui?: UiArgs;
-    injector?: InjectorArgs;
-    csi?: CsiArgs;
-    auditStorage?: AuditStorageArgs;
-    server?: ServerArgs;
-    chart?: ChartArgs;
+    ingress?: Ingress;
+    ui?: Ui;
+    injector?: Injector;
+    csi?: Csi;
+    auditStorage?: AuditStorage;
+    server?: Server;
+    chart?: Chart;
 }
 
 export const RAFT_FIELDS = ["type", "size", "storageClass"];
@@ -74,7 +74,7 @@ export function resolveChartSettings(p: Problems, input: ChartSettingsInput): Ch
     };
 }
 
-function resolveRaft(p: Problems, s: StorageArgs): ChartSettings["raft"] {
+function resolveRaft(p: Problems, s: Storage): ChartSettings["raft"] {
     refuseOtherVariantFields(p, s, RAFT_FIELDS, "storage", "storage type \"raft\"");
     const size = s.size ?? "10Gi";
     p.check(isQuantity(size), "storage.size", size, "is not a Kubernetes storage quantity", "use a size such as \"10Gi\"");
@@ -107,7 +107,7 @@ function resolveUi(p: Problems, input: ChartSettingsInput): ChartSettings["ui"] 
     return { enabled: ui?.enabled ?? true, serviceType, loadBalancerSourceRanges, annotations: ui?.annotations ?? {} };
 }
 
-function placement(a: { nodeSelector?: Record<string, string>; tolerations?: TolerationArgs[]; resources?: ResourcesArgs; image?: ImageArgs } | undefined): PodSettings {
+function placement(a: { nodeSelector?: Record<string, string>; tolerations?: Toleration[]; resources?: ContainerResources; image?: Image } | undefined): PodSettings {
     return { nodeSelector: a?.nodeSelector, tolerations: a?.tolerations, resources: a?.resources, image: a?.image };
 }
 
@@ -124,13 +124,13 @@ function resolveInjector(input: ChartSettingsInput): ChartSettings["injector"] {
     };
 }
 
-function resolveAuditStorage(p: Problems, a: AuditStorageArgs | undefined): ChartSettings["auditStorage"] {
+function resolveAuditStorage(p: Problems, a: AuditStorage | undefined): ChartSettings["auditStorage"] {
     const size = a?.size ?? "10Gi";
     p.check(isQuantity(size), "auditStorage.size", size, "is not a Kubernetes storage quantity", "use a size such as \"10Gi\"");
     return { enabled: a?.enabled ?? true, size, storageClass: a?.storageClass };
 }
 
-function resolveServer(p: Problems, s: ServerArgs | undefined): ChartSettings["server"] {
+function resolveServer(p: Problems, s: Server | undefined): ChartSettings["server"] {
     for (const key of Object.keys(s?.extraEnv ?? {})) {
         p.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(key), `server.extraEnv.${key}`, key, "is not an environment variable name", "use letters, digits and '_'");
         p.check(!/^(VAULT_TOKEN|VAULT_UNSEAL_KEY|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/.test(key), `server.extraEnv.${key}`, key,

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { BootstrapArgs } from "../bootstrap/args";
+import type { Bootstrap } from "../bootstrap/args";
 import type { VaultConfigArgs } from "../config/args";
 
 /*
@@ -100,18 +100,18 @@ export interface VaultClusterArgs {
      * Storage backend.
      * @default { type: "dynamodb" }
      */
-    storage?: StorageArgs;
+    storage?: Storage;
     /**
      * Seal.
      * @default { type: "awskms" }
      */
-    seal?: SealArgs;
+    seal?: Seal;
     /**
      * EKS IAM Roles for Service Accounts: how the server pods reach DynamoDB and KMS. Required whenever storage or
      * seal is an AWS one.
      * @default none
      */
-    irsa?: IrsaArgs;
+    irsa?: Irsa;
     /**
      * AWS region of the table and key.
      * @default the AWS provider's region
@@ -121,7 +121,7 @@ export interface VaultClusterArgs {
      * Private access from the VPC to DynamoDB (gateway endpoint) and KMS (interface endpoint with private DNS).
      * @default none
      */
-    vpcEndpoints?: VpcEndpointsArgs;
+    vpcEndpoints?: VpcEndpoints;
     /**
      * Tags added to every AWS resource (besides `managed-by` and `vault-cluster`).
      * @default {}
@@ -131,47 +131,47 @@ export interface VaultClusterArgs {
      * TLS for the Vault listener.
      * @default on, with a generated CA
      */
-    tls?: TlsArgs;
+    tls?: Tls;
     /**
      * Ingress to the active Vault pod.
      * @default none
      */
-    ingress?: IngressArgs;
+    ingress?: Ingress;
     /**
      * The web UI and its service.
      * @default { enabled: true, serviceType: "ClusterIP" }
      */
-    ui?: UiArgs;
+    ui?: Ui;
     /**
      * Vault Agent injector.
      * @default { enabled: true }
      */
-    injector?: InjectorArgs;
+    injector?: Injector;
     /**
      * Vault CSI provider (needs the Secrets Store CSI driver in the cluster).
      * @default { enabled: false }
      */
-    csi?: CsiArgs;
+    csi?: Csi;
     /**
      * Audit log volume per pod.
      * @default { enabled: true, size: "10Gi" }
      */
-    auditStorage?: AuditStorageArgs;
+    auditStorage?: AuditStorage;
     /**
      * Server pod placement, resources, image and environment.
      * @default the chart's
      */
-    server?: ServerArgs;
+    server?: Server;
     /**
      * Chart source, version and raw values.
      * @default version "0.34.1" from https://helm.releases.hashicorp.com
      */
-    chart?: ChartArgs;
+    chart?: Chart;
     /**
      * Automated init, key custody and the chained Vault provider.
-     * @default see BootstrapArgs
+     * @default see Bootstrap
      */
-    bootstrap?: BootstrapArgs;
+    bootstrap?: Bootstrap;
     /**
      * Post-init configuration applied through the cluster's Vault provider: audit devices, mounts, auth, policies.
      * @default a file audit device on the audit volume, nothing else
@@ -180,7 +180,7 @@ export interface VaultClusterArgs {
 }
 
 /** Storage backend: DynamoDB (fields `tableName` ... `maxParallel`) or Raft (fields `size`, `storageClass`). */
-export interface StorageArgs {
+export interface Storage {
     /** Which backend. Fields of the other backend are refused. */
     type: StorageType;
     /**
@@ -252,7 +252,7 @@ export interface StorageArgs {
 }
 
 /** Seal: AWS KMS auto-unseal (fields `kmsKeyArn` ... `deletionWindowInDays`) or Shamir (no fields). */
-export interface SealArgs {
+export interface Seal {
     /** Which seal. Fields of another seal are refused. */
     type: SealType;
     /**
@@ -282,7 +282,7 @@ export interface SealArgs {
 }
 
 /** The server pods' IAM role: created for the cluster's OIDC provider, or an existing one. */
-export interface IrsaArgs {
+export interface Irsa {
     /**
      * ARN of the cluster's IAM OIDC provider, `arn:aws:iam::<account>:oidc-provider/<issuer>`.
      * @default none (required unless `existingRoleArn`)
@@ -312,7 +312,7 @@ export interface IrsaArgs {
 }
 
 /** VPC endpoints for nodes in private subnets. */
-export interface VpcEndpointsArgs {
+export interface VpcEndpoints {
     /** The VPC of the cluster's nodes. */
     vpcId: pulumi.Input<string>;
     /** Subnets of the KMS interface endpoint: one per availability zone of the nodes. */
@@ -327,7 +327,7 @@ export interface VpcEndpointsArgs {
 }
 
 /** TLS on the Vault listener. */
-export interface TlsArgs {
+export interface Tls {
     /**
      * TLS on the listener. Only an explicit `false` turns it off.
      * @default true
@@ -380,7 +380,7 @@ export interface TlsArgs {
      * Sign the server certificate with this CA instead of a generated one.
      * @default none (a CA is generated)
      */
-    ca?: CertificateAuthorityArgs;
+    ca?: CertificateAuthority;
     /**
      * Use this existing Secret (keys `vault.crt`, `vault.key`, `vault.ca`) instead of generating TLS material;
      * `caCertPem` is then required.
@@ -396,7 +396,7 @@ export interface TlsArgs {
 }
 
 /** A CA given by its key and certificate. */
-export interface CertificateAuthorityArgs {
+export interface CertificateAuthority {
     /**
      * The CA's private key (PEM).
      * @secret
@@ -407,7 +407,7 @@ export interface CertificateAuthorityArgs {
 }
 
 /** An ingress to Vault. */
-export interface IngressArgs {
+export interface Ingress {
     /** Host name Vault is reached by, e.g. `vault.example.com`; added to the server certificate. */
     host: pulumi.Input<string>;
     /**
@@ -434,7 +434,7 @@ export interface IngressArgs {
 }
 
 /** The web UI and its service. */
-export interface UiArgs {
+export interface Ui {
     /**
      * Serve the web UI.
      * @default true
@@ -458,7 +458,7 @@ export interface UiArgs {
 }
 
 /** Image coordinates. */
-export interface ImageArgs {
+export interface Image {
     /**
      * Image repository.
      * @default the chart's
@@ -472,7 +472,7 @@ export interface ImageArgs {
 }
 
 /** A Kubernetes toleration. */
-export interface TolerationArgs {
+export interface Toleration {
     /**
      * Taint key; empty with `operator: "Exists"` matches every taint.
      * @default none
@@ -503,7 +503,7 @@ export interface TolerationArgs {
 }
 
 /** Container resource requests and limits, e.g. `{ cpu: "250m", memory: "256Mi" }`. */
-export interface ResourcesArgs {
+export interface ContainerResources {
     /**
      * Requested resources.
      * @default none
@@ -517,7 +517,7 @@ export interface ResourcesArgs {
 }
 
 /** Vault Agent injector. */
-export interface InjectorArgs {
+export interface Injector {
     /**
      * Deploy the injector.
      * @default true
@@ -534,17 +534,17 @@ export interface InjectorArgs {
      * Injector image.
      * @default the chart's
      */
-    image?: ImageArgs;
+    image?: Image;
     /**
      * Image of the injected Vault Agent.
      * @default the chart's
      */
-    agentImage?: ImageArgs;
+    agentImage?: Image;
     /**
      * Default resources of injected agents.
      * @default requests 250m/64Mi, limits 500m/128Mi
      */
-    agentDefaults?: AgentDefaultsArgs;
+    agentDefaults?: AgentDefaults;
     /**
      * Node selector of the injector pods.
      * @default none
@@ -554,16 +554,16 @@ export interface InjectorArgs {
      * Tolerations of the injector pods.
      * @default none
      */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
     /**
      * Resources of the injector pods.
      * @default the chart's
      */
-    resources?: ResourcesArgs;
+    resources?: ContainerResources;
 }
 
 /** Default resources of injected Vault Agent containers. */
-export interface AgentDefaultsArgs {
+export interface AgentDefaults {
     /**
      * CPU request.
      * @default "250m"
@@ -587,7 +587,7 @@ export interface AgentDefaultsArgs {
 }
 
 /** Vault CSI provider. */
-export interface CsiArgs {
+export interface Csi {
     /**
      * Deploy the CSI provider.
      * @default false
@@ -597,7 +597,7 @@ export interface CsiArgs {
      * CSI provider image.
      * @default the chart's
      */
-    image?: ImageArgs;
+    image?: Image;
     /**
      * Node selector of the CSI provider pods.
      * @default none
@@ -607,16 +607,16 @@ export interface CsiArgs {
      * Tolerations of the CSI provider pods.
      * @default none
      */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
     /**
      * Resources of the CSI provider pods.
      * @default the chart's
      */
-    resources?: ResourcesArgs;
+    resources?: ContainerResources;
 }
 
 /** The audit log volume. */
-export interface AuditStorageArgs {
+export interface AuditStorage {
     /**
      * A PVC per pod mounted at `/vault/audit`, and a file audit device writing there.
      * @default true
@@ -635,12 +635,12 @@ export interface AuditStorageArgs {
 }
 
 /** Vault server pods. */
-export interface ServerArgs {
+export interface Server {
     /**
      * Vault image.
      * @default the chart's
      */
-    image?: ImageArgs;
+    image?: Image;
     /**
      * Extra environment variables of the server pods. Not for secrets: they land in the StatefulSet.
      * @default {}
@@ -660,16 +660,16 @@ export interface ServerArgs {
      * Tolerations of the server pods.
      * @default none
      */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
     /**
      * Resources of the server pods.
      * @default the chart's
      */
-    resources?: ResourcesArgs;
+    resources?: ContainerResources;
 }
 
 /** Chart source, version and raw values. */
-export interface ChartArgs {
+export interface Chart {
     /**
      * Chart version (exact).
      * @default "0.34.1"

@@ -8,7 +8,7 @@ import type { VaultConfigArgs } from "../config/args";
 import { ConfigSettings, DEFAULT_AUDIT_FILE, resolveConfigSettings } from "../config/settings";
 import { resolveTlsSettings, TlsSettings } from "../tls/settings";
 import { Problems, REDACTED, checkWhenKnown, isDnsLabel, refuseOtherVariantFields } from "../validation";
-import type { SealType, StorageArgs, StorageType, VaultClusterArgs } from "./args";
+import type { SealType, Storage, StorageType, VaultClusterArgs } from "./args";
 import { AUDIT_MOUNT_PATH, LONGEST_SERVICE_SUFFIX, MAX_RELEASE_NAME, releaseNames } from "./names";
 
 /** A VaultCluster's arguments validated, with every default applied: what the stages are built from. */
@@ -59,7 +59,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         "use lower-case letters, digits and '-', e.g. \"vault\"");
     const namespace = checkWhenKnown(p, subject, a.namespace ?? "vault", (q, v) =>
         q.check(isDnsLabel(v), "namespace", v, "is not a DNS-1123 label", "use lower-case letters, digits and '-', at most 63 characters, e.g. \"vault\""));
-    const storage: StorageArgs = a.storage ?? { type: "dynamodb" };
+    const storage: Storage = a.storage ?? { type: "dynamodb" };
     const seal = a.seal ?? { type: "awskms" };
     const replicas = checkWhenKnown(p, subject, a.replicas ?? 3, (q, r) => checkReplicas(q, r, storage.type));
     const usesAws = clusterUsesAws({ storage, seal });

@@ -83,17 +83,17 @@ export interface VaultConfigArgs {
      * Audit devices. `[]` enables none.
      * @default none; in a VaultCluster with audit storage, one `file` device at /vault/audit/vault_audit.log
      */
-    auditDevices?: AuditDeviceArgs[];
+    auditDevices?: AuditDevice[];
     /**
      * Key/value secrets engines.
      * @default []
      */
-    kvMounts?: KvMountArgs[];
+    kvMounts?: KvMount[];
     /**
      * Other secrets engines.
      * @default none
      */
-    secretsEngines?: SecretsEnginesArgs;
+    secretsEngines?: SecretsEngines;
     /**
      * ACL policies by name, as rules rendered to HCL. Names are compared case-insensitively, as Vault does; `root`,
      * `default` and the admin identity's policy are reserved.
@@ -115,21 +115,21 @@ export interface VaultConfigArgs {
      * Kubernetes auth mounts: the cluster Vault runs in, and others.
      * @default []
      */
-    kubernetesAuth?: KubernetesAuthArgs[];
+    kubernetesAuth?: KubernetesAuth[];
     /**
      * JWT/OIDC auth mounts, e.g. for GitLab CI `id_tokens`.
      * @default []
      */
-    jwtAuth?: JwtAuthArgs[];
+    jwtAuth?: JwtAuth[];
     /**
      * AppRole auth mounts for machines outside Kubernetes (and the Vault Secrets Operator).
      * @default []
      */
-    appRoleAuth?: AppRoleAuthArgs[];
+    appRoleAuth?: AppRoleAuth[];
 }
 
 /** An audit device. */
-export interface AuditDeviceArgs {
+export interface AuditDevice {
     /** Kind of device. */
     type: AuditDeviceType;
     /**
@@ -151,7 +151,7 @@ export interface AuditDeviceArgs {
 }
 
 /** A KV secrets engine. */
-export interface KvMountArgs {
+export interface KvMount {
     /** Mount path, e.g. `my-kv`: segments of letters, digits, `_`, `-` and `.`, no `.` or `..` segment. */
     path: string;
     /**
@@ -184,21 +184,21 @@ export interface KvMountArgs {
 }
 
 /** Secrets engines besides KV. */
-export interface SecretsEnginesArgs {
+export interface SecretsEngines {
     /**
      * Transit (encryption as a service) mounts.
      * @default []
      */
-    transit?: TransitEngineArgs[];
+    transit?: TransitEngine[];
     /**
      * AWS secrets engines issuing dynamic IAM credentials.
      * @default []
      */
-    aws?: AwsEngineArgs[];
+    aws?: AwsEngine[];
 }
 
 /** A transit secrets engine. */
-export interface TransitEngineArgs {
+export interface TransitEngine {
     /**
      * Mount path.
      * @default "transit"
@@ -208,11 +208,11 @@ export interface TransitEngineArgs {
      * Named keys to create.
      * @default {}
      */
-    keys?: Record<string, TransitKeyArgs>;
+    keys?: Record<string, TransitKey>;
 }
 
 /** A transit key. */
-export interface TransitKeyArgs {
+export interface TransitKey {
     /**
      * Key type.
      * @default Vault's ("aes256-gcm96")
@@ -236,7 +236,7 @@ export interface TransitKeyArgs {
 }
 
 /** An AWS secrets engine. */
-export interface AwsEngineArgs {
+export interface AwsEngine {
     /**
      * Mount path.
      * @default "aws"
@@ -269,11 +269,11 @@ export interface AwsEngineArgs {
      */
     maxLeaseTtl?: string;
     /** Roles: what `<path>/creds/<role>` issues. */
-    roles: Record<string, AwsEngineRoleArgs>;
+    roles: Record<string, AwsEngineRole>;
 }
 
 /** A role of an AWS secrets engine. */
-export interface AwsEngineRoleArgs {
+export interface AwsEngineRole {
     /** What the role issues. */
     credentialType: AwsCredentialType;
     /**
@@ -310,7 +310,7 @@ export interface AwsEngineRoleArgs {
 }
 
 /** A Kubernetes auth role, bound to service accounts. */
-export interface KubernetesAuthRoleArgs {
+export interface KubernetesAuthRole {
     /**
      * Service accounts that may log in.
      * @minItems 1
@@ -344,7 +344,7 @@ export interface KubernetesAuthRoleArgs {
 }
 
 /** A Kubernetes auth mount. */
-export interface KubernetesAuthArgs {
+export interface KubernetesAuth {
     /**
      * Mount path.
      * @default "kubernetes"
@@ -378,11 +378,11 @@ export interface KubernetesAuthArgs {
      */
     description?: string;
     /** Roles by name. */
-    roles: Record<string, KubernetesAuthRoleArgs>;
+    roles: Record<string, KubernetesAuthRole>;
 }
 
 /** A JWT auth role. */
-export interface JwtAuthRoleArgs {
+export interface JwtAuthRole {
     /**
      * Audiences the JWT must carry (the `aud` of GitLab's `id_tokens`). Required since Vault 1.17.
      * @minItems 1
@@ -425,7 +425,7 @@ export interface JwtAuthRoleArgs {
 }
 
 /** A JWT/OIDC auth mount. */
-export interface JwtAuthArgs {
+export interface JwtAuth {
     /**
      * Mount path, e.g. `"jwt_v2"`.
      * @default "jwt"
@@ -457,11 +457,11 @@ export interface JwtAuthArgs {
      */
     description?: string;
     /** Roles by name. */
-    roles: Record<string, JwtAuthRoleArgs>;
+    roles: Record<string, JwtAuthRole>;
 }
 
 /** An AppRole role. */
-export interface AppRoleRoleArgs {
+export interface AppRoleRole {
     /**
      * Policies of the issued tokens.
      * @minItems 1
@@ -507,7 +507,7 @@ export interface AppRoleRoleArgs {
 }
 
 /** An AppRole auth mount. */
-export interface AppRoleAuthArgs {
+export interface AppRoleAuth {
     /**
      * Mount path.
      * @default "approle"
@@ -519,5 +519,5 @@ export interface AppRoleAuthArgs {
      */
     description?: string;
     /** Roles by name. */
-    roles: Record<string, AppRoleRoleArgs>;
+    roles: Record<string, AppRoleRole>;
 }

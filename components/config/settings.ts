@@ -3,8 +3,8 @@ import { ADMIN_AUTH_MOUNT, VAULT_AUTH_MOUNTS, VAULT_SECRET_MOUNTS } from "../res
 import { AUDIT_MOUNT_PATH } from "../cluster/names";
 import { Problems, REDACTED, checkAwsName, checkPem, checkWhenKnown, isCidr, isDuration, isMountPath } from "../validation";
 import type {
-    AppRoleAuthArgs, AppRoleRoleArgs, AuditDeviceArgs, AwsEngineArgs, JwtAuthArgs, JwtAuthRoleArgs, KubernetesAuthArgs, KubernetesAuthRoleArgs,
-    KvMountArgs, KvVersion, TransitEngineArgs, VaultConfigArgs,
+    AppRoleAuth, AppRoleRole, AuditDevice, AwsEngine, JwtAuth, JwtAuthRole, KubernetesAuth, KubernetesAuthRole,
+    KvMount, KvVersion, TransitEngine, VaultConfigArgs,
 } from "./args";
 import { PolicySettings, resolvePolicies } from "./policies";
 
@@ -16,30 +16,30 @@ export const DEFAULT_AUDIT_FILE = `${AUDIT_MOUNT_PATH}/vault_audit.log`;
 
 export type Named<T> = T & { name: string };
 
-export interface KubernetesAuthSettings extends Omit<KubernetesAuthArgs, "roles" | "path" | "host"> {
+export interface KubernetesAuthSettings extends Omit<KubernetesAuth, "roles" | "path" | "host"> {
     path: string;
     host: pulumi.Input<string>;
     /** True for another cluster: Vault must not use its own pod's CA and token. */
     disableLocalCaJwt: boolean;
-    roles: Named<KubernetesAuthRoleArgs>[];
+    roles: Named<KubernetesAuthRole>[];
 }
 
-export interface JwtAuthSettings extends Omit<JwtAuthArgs, "roles" | "path"> {
+export interface JwtAuthSettings extends Omit<JwtAuth, "roles" | "path"> {
     path: string;
-    roles: Named<JwtAuthRoleArgs>[];
+    roles: Named<JwtAuthRole>[];
 }
 
-export interface AppRoleAuthSettings extends Omit<AppRoleAuthArgs, "roles" | "path"> {
+export interface AppRoleAuthSettings extends Omit<AppRoleAuth, "roles" | "path"> {
     path: string;
-    roles: Named<AppRoleRoleArgs>[];
+    roles: Named<AppRoleRole>[];
 }
 
 /** VaultConfigArgs validated, defaults applied, policies rendered. */
 export interface ConfigSettings {
-    auditDevices: (AuditDeviceArgs & { path: string; options: Record<string, string> })[];
-    kvMounts: (KvMountArgs & { version: KvVersion })[];
-    transit: (TransitEngineArgs & { path: string })[];
-    aws: (AwsEngineArgs & { path: string })[];
+    auditDevices: (AuditDevice & { path: string; options: Record<string, string> })[];
+    kvMounts: (KvMount & { version: KvVersion })[];
+    transit: (TransitEngine & { path: string })[];
+    aws: (AwsEngine & { path: string })[];
     policies: PolicySettings[];
     kubernetesAuth: KubernetesAuthSettings[];
     jwtAuth: JwtAuthSettings[];
@@ -175,7 +175,7 @@ function checkAuditFile(p: Problems, field: string, file: string | undefined): v
         field, file, `is outside the audit volume ${AUDIT_MOUNT_PATH}`, `write to a file under ${AUDIT_MOUNT_PATH}/, e.g. "${DEFAULT_AUDIT_FILE}", or "stdout"`);
 }
 
-function resolveAwsEngine(p: Problems, f: string, a: AwsEngineArgs, mounts: MountRegistry, subject: string): AwsEngineArgs & { path: string } {
+function resolveAwsEngine(p: Problems, f: string, a: AwsEngine, mounts: MountRegistry, subject: string): AwsEngine & { path: string } {
     const path = a.path ?? "aws";
     mounts.add(`${f}.path`, path);
     p.check((a.accessKey === undefined) === (a.secretKey === undefined), `${f}.accessKey`, REDACTED,

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { CertificateAuthorityArgs, KeyAlgorithm, TlsArgs } from "../cluster/args";
+import type { CertificateAuthority, KeyAlgorithm, Tls } from "../cluster/args";
 import { USERCONFIG_DIR } from "../cluster/names";
 import { Problems, REDACTED, checkPem, checkWhenKnown, isDnsName, isIpAddress, refuseOtherVariantFields } from "../validation";
 
@@ -10,7 +10,7 @@ export interface GeneratedTls {
     validityHours: number;
     earlyRenewalHours: number;
     caValidityHours: number;
-    ca?: CertificateAuthorityArgs;
+    ca?: CertificateAuthority;
 }
 
 /** TLS on the listener, validated, with defaults applied. `enabled: false` carries nothing else. */
@@ -29,7 +29,7 @@ export interface TlsSettings {
 /** What the TLS stage reads of the cluster's arguments. */
 export interface TlsSettingsInput {
     subject: string;
-    tls?: TlsArgs;
+    tls?: Tls;
     /** The chart's default secret name for this release. */
     defaultSecretName: string;
 }

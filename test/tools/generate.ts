@@ -25,6 +25,7 @@ export const COMPONENTS = ["VaultCluster", "VaultConfig", "VaultAppAccess"] as c
 /** Pulumi package schema (the parts read here). */
 interface PropertySpec {
     type?: string;
+    optional?: boolean;
     $ref?: string;
     items?: PropertySpec;
     additionalProperties?: PropertySpec;
@@ -170,6 +171,16 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
     return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The outputs of each component, from the package schema. */
+function outputsMarkdown(schema: PackageSchema): string {
+    return COMPONENTS.map((c) => {
+        const r = schema.resources[`${schema.name}:index:${c}`];
+        const rows = Object.entries(r.properties).map(([name, p]) =>
+            `| \`${name}\` | ${p.type === "object" ? "map of string" : p.type ?? "?"}${p.optional ? " (optional)" : ""} | ${cell(p.description ?? "")} |`);
+        return [`#### Outputs of \`${c}\``, "", "| output | type | description |", "|---|---|---|", ...rows].join("\n");
+    }).join("\n\n");
+}
+
 /** The README configuration reference: one table per argument interface, in the order the components reach them. */
 export function referenceMarkdown(args: JsonSchema): string {
     const defs = args.definitions as Record<string, JsonSchema>;
@@ -233,7 +244,7 @@ export async function generateAll(): Promise<Record<string, string>> {
     return {
         [SCHEMA_FILE]: `${JSON.stringify(schema, null, 2)}\n`,
         [ARGS_SCHEMA_FILE]: `${JSON.stringify(args, null, 2)}\n`,
-        [README_FILE]: readmeWithReference(readFileSync(README_FILE, "utf8"), referenceMarkdown(args)),
+        [README_FILE]: readmeWithReference(readFileSync(README_FILE, "utf8"), `${referenceMarkdown(args)}\n\n${outputsMarkdown(schema)}`),
     };
 }
 
