@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { TLS_FILES } from "../cluster/names";
 import type { RaftSnapshotSettings } from "./backupSettings";
 import { JOB_CA_DIR, JOB_CA_FILE } from "./context";
@@ -140,7 +141,7 @@ export function renderTokenRenewCronJob(m: MonitoringSettings, token: MetricsTok
 }
 
 /** The snapshot job's service account; with S3 it carries the IRSA role. */
-export function renderSnapshotServiceAccount(s: RaftSnapshotSettings, roleArn?: string): Record<string, any> {
+export function renderSnapshotServiceAccount(s: RaftSnapshotSettings, roleArn?: pulumi.Input<string>): Record<string, any> {
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
