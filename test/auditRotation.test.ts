@@ -6,22 +6,16 @@ import { join } from "path";
 import { gunzipSync } from "zlib";
 import { randomBytes } from "crypto";
 import { resolveClusterSettings } from "../components/cluster/settings";
-import { auditRotationChartValues, resolveAuditRotationSettings } from "../components/operations/auditRotation";
 import type { AuditRotationArgs } from "../components/operations/args";
-import { operationsContext } from "../components/operations/context";
-import { Problems } from "../components/validation";
+import { auditRotationChartValues } from "../components/operations/auditRotation";
 import { renderChartValues } from "../components";
 import { deepMerge } from "../components/chart/values";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
 import { IRSA, LOCAL } from "./support/cluster";
 import { runShell } from "./support/shell";
+import { resolveOperations } from "./support/operations";
 
-function settingsOf(args?: AuditRotationArgs, cluster = LOCAL) {
-    const p = new Problems();
-    const s = resolveAuditRotationSettings(p, args, operationsContext(resolveClusterSettings("prod", cluster)));
-    p.throwIfAny("test");
-    return s;
-}
+const settingsOf = (auditRotation?: AuditRotationArgs, cluster = LOCAL) => resolveOperations(cluster, { auditRotation }).rotation;
 
 /** The sidecar the chart values add, with its script and environment. */
 function sidecar(args?: AuditRotationArgs) {

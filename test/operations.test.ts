@@ -6,15 +6,13 @@ import { deepMerge } from "../components/chart/values";
 import { resolveClusterSettings } from "../components/cluster/settings";
 import type { VaultClusterArgs } from "../components";
 import {
-    dashboardQueries, monitoringChartValues, operationsContext, renderAlertRules, renderDashboard, renderPrometheusRule, renderServiceMonitor,
-    renderSnapshotCronJob, renderSnapshotServiceAccount, renderTokenRenewCronJob, resolveAlarmSettings, resolveAuditRotationSettings,
-    resolveBackupSettings, resolveMonitoringSettings, watchedSnapshots, withTelemetry,
+    dashboardQueries, monitoringChartValues, renderAlertRules, renderDashboard, renderPrometheusRule, renderServiceMonitor,
+    renderSnapshotCronJob, renderSnapshotServiceAccount, renderTokenRenewCronJob, withTelemetry,
 } from "../components/operations";
-import type { AlarmsArgs, BackupArgs, MonitoringArgs } from "../components/operations";
 import type { MonitoringSettings } from "../components/operations";
-import { Problems } from "../components/validation";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
 import { IRSA, LOCAL } from "./support/cluster";
+import { resolveOperations, type OperationsArgs } from "./support/operations";
 import { SchemaRegistry, closeSchema } from "./support/examples";
 import { parseHcl } from "./support/hcl";
 import { NON_VAULT_METRICS, metricProblem, parsePromql } from "./support/promql";
@@ -22,27 +20,9 @@ import Ajv from "ajv";
 
 const RAFT_AWS: VaultClusterArgs = { storage: { type: "raft" }, irsa: IRSA };
 
-interface All {
-    monitoring?: MonitoringArgs;
-    alarms?: AlarmsArgs;
-    backup?: BackupArgs;
-}
-
-/** Every operations setting of a cluster, resolved as the cluster would: one Problems for all. */
-function resolveAll(cluster: VaultClusterArgs, a: All = {}) {
-    const ctx = operationsContext(resolveClusterSettings("prod", cluster));
-    const p = new Problems();
-    const backup = resolveBackupSettings(p, a.backup, ctx);
-    const monitoring = resolveMonitoringSettings(p, a.monitoring, ctx, watchedSnapshots(backup));
-    const alarms = resolveAlarmSettings(p, a.alarms, ctx);
-    const rotation = resolveAuditRotationSettings(p, undefined, ctx);
-    p.throwIfAny(`VaultCluster "prod"`);
-    return { ctx, backup, monitoring: monitoring!, alarms, rotation };
-}
-
-function problemsOf(cluster: VaultClusterArgs, a: All): string {
+function problemsOf(cluster: VaultClusterArgs, a: OperationsArgs): string {
     try {
-        resolveAll(cluster, a);
+        resolveOperations(cluster, a);
     } catch (e) {
         return (e as Error).message;
     }
@@ -51,12 +31,12 @@ function problemsOf(cluster: VaultClusterArgs, a: All): string {
 
 describe("operations settings", () => {
     it("turn on what applies: an AWS cluster gets metrics with a token, alarms and audit rotation, no snapshots (DynamoDB)", () => {
-        const s = resolveAll({ irsa: IRSA });
-        assert.equal(s.monitoring.prometheusOperator, false);
-        assert.equal(s.monitoring.unauthenticatedMetricsAccess, false);
-        assert.deepEqual(s.monitoring.telemetry, { prometheusRetentionTime: "24h", disableHostname: true });
-        assert.equal(s.monitoring.token?.policyName, "prometheus-metrics");
-        assert.equal(s.monitoring.alerts.createRule, false);
+        const s = resolveOperations({ irsa: IRSA });
+        assert.equal(s.monitoring!.prometheusOperator, false);
+        assert.equal(s.monitoring!.unauthenticatedMetricsAccess, false);
+        assert.deepEqual(s.monitoring!.telemetry, { prometheusRetentionTime: "24h", disableHostname: true });
+        assert.equal(s.monitoring!.token?.policyName, "prometheus-metrics");
+        assert.equal(s.monitoring!.alerts.createRule, false);
         assert.ok(s.alarms && "create" in s.alarms.topic && s.alarms.dynamodb);
         assert.equal(s.backup.raftSnapshots, undefined);
         assert.equal(s.backup.awsBackup, undefined);
@@ -65,19 +45,19 @@ describe("operations settings", () => {
     });
 
     it("with Raft: snapshots to a volume on a local cluster, to S3 through IRSA on AWS; no alarms without AWS", () => {
-        const local = resolveAll(LOCAL);
+        const local = resolveOperations(LOCAL);
         assert.equal(local.backup.raftSnapshots?.target, "volume");
         assert.deepEqual(local.backup.raftSnapshots?.volume, { claimName: "vault-snapshots", size: "10Gi", storageClass: undefined, keep: 28 });
         assert.equal(local.alarms, undefined);
-        const aws = resolveAll(RAFT_AWS);
+        const aws = resolveOperations(RAFT_AWS);
         assert.equal(aws.backup.raftSnapshots?.target, "s3");
         assert.deepEqual(aws.backup.raftSnapshots?.s3, { existingBucket: undefined, retentionDays: 30, prefix: "vault/vault/", roleName: "prod-vault-snapshot", region: undefined });
         assert.equal(aws.backup.raftSnapshots?.maxGapSeconds, 6 * 3600);
     });
 
     it("watch the snapshot and token renewal jobs in the alert rules, allowing two scheduled runs", () => {
-        const s = resolveAll(LOCAL, { monitoring: { prometheusOperator: true }, backup: { raftSnapshots: { schedule: "0 * * * *" } } });
-        assert.deepEqual(s.monitoring.alerts.watchedCronJobs.map((j) => [j.name, j.maxAgeSeconds]), [["vault-snapshot", 7200], ["vault-metrics-token-renew", 3 * 86400]]);
+        const s = resolveOperations(LOCAL, { monitoring: { prometheusOperator: true }, backup: { raftSnapshots: { schedule: "0 * * * *" } } });
+        assert.deepEqual(s.monitoring!.alerts.watchedCronJobs.map((j) => [j.name, j.maxAgeSeconds]), [["vault-snapshot", 7200], ["vault-metrics-token-renew", 3 * 86400]]);
     });
 
     it("refuse, all at once and before anything is created, what cannot work, naming field, value and fix", () => {
@@ -128,11 +108,11 @@ describe("operations settings", () => {
 describe("the telemetry stanza and scrape annotations", () => {
     it("render a telemetry block HashiCorp's parser reads, and unauthenticated access only when chosen", async () => {
         const base = { ui: true, listener: { address: "[::]:8200", clusterAddress: "[::]:8201" }, storage: { type: "raft" as const, path: "/vault/data", retryJoin: [] }, kubernetesServiceRegistration: true };
-        const token = resolveAll(LOCAL).monitoring;
+        const token = resolveOperations(LOCAL).monitoring!;
         const parsed = await parseHcl(renderServerConfig(withTelemetry(base, token)));
         assert.deepEqual(parsed.telemetry, [{ prometheus_retention_time: "24h", disable_hostname: true }]);
         assert.equal(parsed.listener.tcp[0].telemetry, undefined);
-        const open = resolveAll(LOCAL, { monitoring: { access: "unauthenticated" } }).monitoring;
+        const open = resolveOperations(LOCAL, { monitoring: { access: "unauthenticated" } }).monitoring!;
         const parsedOpen = await parseHcl(renderServerConfig(withTelemetry(base, open)));
         assert.deepEqual(parsedOpen.listener.tcp[0].telemetry, [{ unauthenticated_metrics_access: true }]);
         assert.equal(open.token, undefined);
@@ -140,20 +120,20 @@ describe("the telemetry stanza and scrape annotations", () => {
     });
 
     it("annotate the server pods without the operator, in values the chart accepts", () => {
-        const m = resolveAll(LOCAL).monitoring;
+        const m = resolveOperations(LOCAL).monitoring!;
         const values = deepMerge(renderChartValues(resolveClusterSettings("prod", LOCAL), { serverConfig: "ui = true\n" }), monitoringChartValues(m)) as any;
         assert.deepEqual(values.server.annotations, {
             "prometheus.io/scrape": "true", "prometheus.io/path": "/v1/sys/metrics", "prometheus.io/port": "8200", "prometheus.io/scheme": "https",
         });
         assert.deepEqual(chartSchemaErrors(values), []);
         assert.deepEqual(unknownChartKeys(values), []);
-        assert.deepEqual(monitoringChartValues(resolveAll(LOCAL, { monitoring: { prometheusOperator: true } }).monitoring), {});
+        assert.deepEqual(monitoringChartValues(resolveOperations(LOCAL, { monitoring: { prometheusOperator: true } }).monitoring!), {});
     });
 });
 
 describe("ServiceMonitor, PrometheusRule, dashboard ConfigMap", () => {
     const registry = new SchemaRegistry();
-    const m = resolveAll(LOCAL, { monitoring: { prometheusOperator: true, dashboard: { configMap: true, namespace: "monitoring" } } }).monitoring;
+    const m = resolveOperations(LOCAL, { monitoring: { prometheusOperator: true, dashboard: { configMap: true, namespace: "monitoring" } } }).monitoring!;
 
     it("the ServiceMonitor passes the Prometheus Operator's CRD and scrapes every server pod with TLS verified and the token", () => {
         const monitor = renderServiceMonitor(m);
@@ -194,7 +174,7 @@ describe("ServiceMonitor, PrometheusRule, dashboard ConfigMap", () => {
     });
 
     it("DynamoDB clusters get no Raft rules; thresholds follow the arguments", () => {
-        const d = resolveAll({ irsa: IRSA }, { monitoring: { prometheusOperator: true, alerts: { requestLatencyP99Ms: 250, leadershipChangesPerHour: 1, labels: { team: "platform" } } } }).monitoring;
+        const d = resolveOperations({ irsa: IRSA }, { monitoring: { prometheusOperator: true, alerts: { requestLatencyP99Ms: 250, leadershipChangesPerHour: 1, labels: { team: "platform" } } } }).monitoring!;
         const rules = renderAlertRules(d)[0].rules;
         assert.ok(!rules.some((r) => r.alert.startsWith("VaultRaft")));
         assert.match(rules.find((r) => r.alert === "VaultRequestsSlow")!.expr, /> 250$/);
@@ -211,8 +191,8 @@ describe("ServiceMonitor, PrometheusRule, dashboard ConfigMap", () => {
 
 describe("every PromQL expression of the alerts and the dashboard", () => {
     const grafanaVariables = (expr: string) => expr.replace(/\$__rate_interval/g, "5m").replace(/\$namespace/g, "vault").replace(/\$fullname/g, "vault");
-    const raft = resolveAll(LOCAL, { monitoring: { prometheusOperator: true } }).monitoring;
-    const dynamodb = resolveAll({ irsa: IRSA }, { monitoring: { prometheusOperator: true } }).monitoring;
+    const raft = resolveOperations(LOCAL, { monitoring: { prometheusOperator: true } }).monitoring!;
+    const dynamodb = resolveOperations({ irsa: IRSA }, { monitoring: { prometheusOperator: true } }).monitoring!;
     const expressions = [
         ...[raft, dynamodb].flatMap((s: MonitoringSettings) => renderAlertRules(s)[0].rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
         ...dashboardQueries(renderDashboard({ namespace: "vault", fullname: "vault", storage: ["dynamodb", "raft"] }))
@@ -281,9 +261,9 @@ describe("the snapshot and token renewal CronJobs", () => {
     const registry = new SchemaRegistry();
 
     const cronJobs: [string, Record<string, any>][] = [
-        ["snapshot (volume)", renderSnapshotCronJob(resolveAll(LOCAL).backup.raftSnapshots!)],
-        ["snapshot (S3)", renderSnapshotCronJob(resolveAll(RAFT_AWS).backup.raftSnapshots!, { bucket: "b", region: "eu-west-1" })],
-        ["token renewal", (() => { const m = resolveAll(LOCAL).monitoring; return renderTokenRenewCronJob(m, m.token!, "https://vault-active.vault.svc:8200"); })()],
+        ["snapshot (volume)", renderSnapshotCronJob(resolveOperations(LOCAL).backup.raftSnapshots!)],
+        ["snapshot (S3)", renderSnapshotCronJob(resolveOperations(RAFT_AWS).backup.raftSnapshots!, { bucket: "b", region: "eu-west-1" })],
+        ["token renewal", (() => { const m = resolveOperations(LOCAL).monitoring!; return renderTokenRenewCronJob(m, m.token!, "https://vault-active.vault.svc:8200"); })()],
     ];
     for (const [what, cronJob] of cronJobs) {
         it(`${what}: a pod template valid for Kubernetes 1.32, locked down, one run at a time, with the pinned image`, () => {
@@ -300,7 +280,7 @@ describe("the snapshot and token renewal CronJobs", () => {
     }
 
     it("snapshot: every 6 hours, logging in with a projected token for the vault audience, as the snapshot service account", () => {
-        const s = resolveAll(RAFT_AWS).backup.raftSnapshots!;
+        const s = resolveOperations(RAFT_AWS).backup.raftSnapshots!;
         const job = renderSnapshotCronJob(s, { bucket: "prod-snapshots", region: "eu-west-1" });
         assert.equal(job.spec.schedule, "0 0,6,12,18 * * *");
         const pod = job.spec.jobTemplate.spec.template.spec;

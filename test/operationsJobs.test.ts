@@ -4,15 +4,11 @@ import { request } from "https";
 import { tmpdir } from "os";
 import { join } from "path";
 import { gunzipSync } from "zlib";
-import { resolveClusterSettings } from "../components/cluster/settings";
 import { renderPolicy } from "../components/config/policy";
 import type { BackupArgs } from "../components/operations/args";
-import { resolveBackupSettings, type RaftSnapshotSettings } from "../components/operations/backupSettings";
-import { operationsContext } from "../components/operations/context";
+import type { RaftSnapshotSettings } from "../components/operations/backupSettings";
 import { renderSnapshotCronJob, renderTokenRenewCronJob } from "../components/operations/jobs";
-import { resolveMonitoringSettings } from "../components/operations/monitoringSettings";
 import { METRICS_POLICY_RULES, SNAPSHOT_POLICY_RULES } from "../components/operations/vaultPolicies";
-import { Problems } from "../components/validation";
 import type { VaultClusterArgs } from "../components";
 import { makeCa, makeServerCertificate } from "./support/certs";
 import { IRSA, LOCAL } from "./support/cluster";
@@ -20,15 +16,11 @@ import { FakeAws } from "./support/fakeAws";
 import { FakeVault, type FakeAcl } from "./support/fakeVault";
 import { parseHcl } from "./support/hcl";
 import { runShell } from "./support/shell";
+import { resolveOperations } from "./support/operations";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dmF1bHQ6dmF1bHQtc25hcHNob3QifQ.c2lnbmF0dXJl";
 
-function snapshotSettings(cluster: VaultClusterArgs, backup?: BackupArgs): RaftSnapshotSettings {
-    const p = new Problems();
-    const s = resolveBackupSettings(p, backup, operationsContext(resolveClusterSettings("prod", cluster)));
-    p.throwIfAny("test");
-    return s.raftSnapshots!;
-}
+const snapshotSettings = (cluster: VaultClusterArgs, backup?: BackupArgs): RaftSnapshotSettings => resolveOperations(cluster, { backup }).backup.raftSnapshots!;
 
 /** The container the CronJob runs: its script and environment, as rendered. */
 function jobContainer(cronJob: Record<string, any>): { script: string; env: Record<string, string> } {
@@ -229,8 +221,7 @@ describe("operations jobs, run with sh against the stand-ins", function () {
     });
 
     describe("metrics token renewal", () => {
-        const p = new Problems();
-        const m = resolveMonitoringSettings(p, { prometheusOperator: true }, operationsContext(resolveClusterSettings("prod", LOCAL)))!;
+        const m = resolveOperations(LOCAL, { monitoring: { prometheusOperator: true } }).monitoring!;
         const { script, env } = jobContainer(renderTokenRenewCronJob(m, m.token!, "https://vault-active.vault.svc:8200"));
 
         it("renews the periodic token with the token itself", async () => {

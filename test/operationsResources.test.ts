@@ -3,18 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as VaultProvider } from "@pulumi/vault/provider";
 import { AuthBackend } from "@pulumi/vault/authBackend";
 import { Secret as AwsSecret } from "@pulumi/aws/secretsmanager/secret";
-import { resolveClusterSettings } from "../components/cluster/settings";
-import type { VaultClusterArgs } from "../components";
 import {
-    alarmTopicPolicy, createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, kmsKeyEventPattern, operationsContext,
-    renderDashboard, renderPrometheusRule, renderServiceMonitor, renderSnapshotCronJob, resolveAlarmSettings, resolveBackupSettings, resolveMonitoringSettings,
-    watchedSnapshots,
+    alarmTopicPolicy, createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, kmsKeyEventPattern,
+    renderDashboard, renderPrometheusRule, renderServiceMonitor, renderSnapshotCronJob,
 } from "../components/operations";
-import type { AlarmsArgs, BackupArgs, MonitoringArgs } from "../components/operations";
 import { irsaTrustPolicy } from "../components/aws/policies";
 import { ACCOUNT_ID, MockRecorder, REGION, installMocks, isSecretValue, settle, unwrapSecrets } from "../components/testing/mocks";
-import { Problems } from "../components/validation";
 import { IRSA, LOCAL, deploy, serverHcl } from "./support/cluster";
+import { resolveOperations } from "./support/operations";
 
 /** Outputs of the types the operations register, as their providers would compute them. */
 class OperationsRecorder extends MockRecorder {
@@ -30,22 +26,6 @@ class OperationsRecorder extends MockRecorder {
         const more = extra[args.type]?.(args.name, unwrapSecrets(args.inputs)) ?? {};
         return { id: answer.id, state: { ...answer.state, ...more } };
     }
-}
-
-interface Ops {
-    monitoring?: MonitoringArgs;
-    alarms?: AlarmsArgs;
-    backup?: BackupArgs;
-}
-
-function settingsFor(cluster: VaultClusterArgs, a: Ops = {}) {
-    const ctx = operationsContext(resolveClusterSettings("prod", cluster));
-    const p = new Problems();
-    const backup = resolveBackupSettings(p, a.backup, ctx);
-    const monitoring = resolveMonitoringSettings(p, a.monitoring, ctx, watchedSnapshots(backup));
-    const alarms = resolveAlarmSettings(p, a.alarms, ctx);
-    p.throwIfAny("test");
-    return { ctx, backup, monitoring, alarms };
 }
 
 async function underMocks(register: (env: { provider: VaultProvider; release: pulumi.ComponentResource }) => void): Promise<MockRecorder> {
@@ -68,7 +48,7 @@ const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/prod-vault-0000`;
 
 describe("createMonitoring under mocks", () => {
     it("registers the scraper's identity, the ServiceMonitor, the PrometheusRule and the dashboard ConfigMap with exact inputs", async () => {
-        const { monitoring } = settingsFor(LOCAL, { monitoring: { prometheusOperator: true, dashboard: { configMap: true, namespace: "monitoring" } } });
+        const { monitoring } = resolveOperations(LOCAL, { monitoring: { prometheusOperator: true, dashboard: { configMap: true, namespace: "monitoring" } } });
         const recorder = await underMocks(({ provider, release }) =>
             createMonitoring("prod", monitoring!, { namespace: "vault", vaultProvider: provider, release, activeAddress: "https://vault-active.vault.svc:8200" }, {}));
         const providerUrn = recorder.one("pulumi:providers:vault").urn;
@@ -112,7 +92,7 @@ describe("createMonitoring under mocks", () => {
     });
 
     it("with unauthenticated access and no operator: nothing in Vault, no token, no custom resources", async () => {
-        const { monitoring } = settingsFor(LOCAL, { monitoring: { access: "unauthenticated" } });
+        const { monitoring } = resolveOperations(LOCAL, { monitoring: { access: "unauthenticated" } });
         const recorder = await underMocks(() => createMonitoring("prod", monitoring!, { namespace: "vault", activeAddress: "https://vault-active.vault.svc:8200" }, {}));
         assert.deepEqual(recorder.resources.filter((r) => r.custom && r.type !== "pulumi:providers:vault").map((r) => r.type), []);
     });
@@ -120,7 +100,7 @@ describe("createMonitoring under mocks", () => {
 
 describe("createAwsAlarms under mocks", () => {
     it("alarms on DynamoDB throttling and system errors with the documented thresholds, and watches the KMS key, into a created topic", async () => {
-        const { alarms } = settingsFor({ irsa: IRSA }, { alarms: { emailEndpoints: ["oncall@example.com"] } });
+        const { alarms } = resolveOperations({ irsa: IRSA }, { alarms: { emailEndpoints: ["oncall@example.com"] } });
         const recorder = await underMocks(() => createAwsAlarms("prod", alarms!, { tableName: "prod-vault", kmsKeyArn: KEY_ARN }, {}));
         const alarmsByName = Object.fromEntries(recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => [r.inputs.name, r.inputs]));
         assert.deepEqual(Object.keys(alarmsByName).sort(), [
@@ -162,7 +142,7 @@ describe("createAwsAlarms under mocks", () => {
 
     it("uses a given topic as it is, and has no DynamoDB alarms without DynamoDB", async () => {
         const given = "arn:aws:sns:eu-west-1:123456789012:ops-pager";
-        const { alarms } = settingsFor({ storage: { type: "raft" }, irsa: IRSA }, { alarms: { snsTopicArn: given } });
+        const { alarms } = resolveOperations({ storage: { type: "raft" }, irsa: IRSA }, { alarms: { snsTopicArn: given } });
         const recorder = await underMocks(() => createAwsAlarms("prod", alarms!, { kmsKeyArn: KEY_ARN }, {}));
         assert.equal(recorder.ofType("aws:sns/topic:Topic").length + recorder.ofType("aws:sns/topicPolicy:TopicPolicy").length, 0);
         assert.equal(recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
@@ -205,7 +185,7 @@ describe("the KMS key rule's event pattern", () => {
 
 describe("createRaftSnapshots under mocks", () => {
     it("to a volume: a snapshot-only Vault identity through a created in-cluster Kubernetes auth mount, a kept PVC, the CronJob", async () => {
-        const { backup } = settingsFor(LOCAL);
+        const { backup } = resolveOperations(LOCAL);
         const s = backup.raftSnapshots!;
         const recorder = await underMocks(({ provider, release }) => createRaftSnapshots("prod", s, { namespace: "vault", vaultProvider: provider, release }, {}));
         assert.equal(recorder.one("vault:index/policy:Policy").inputs.policy, `path "sys/storage/raft/snapshot" {\n  capabilities = ["read"]\n}\n`);
@@ -228,7 +208,7 @@ describe("createRaftSnapshots under mocks", () => {
     });
 
     it("reuses the configuration's in-cluster mount, waiting for it", async () => {
-        const { backup } = settingsFor({ ...LOCAL, config: { kubernetesAuth: [{ roles: {} }] } });
+        const { backup } = resolveOperations({ ...LOCAL, config: { kubernetesAuth: [{ roles: {} }] } });
         const recorder = await underMocks(({ provider, release }) => {
             const mount = new AuthBackend("config-auth-kubernetes", { type: "kubernetes", path: "kubernetes" }, { provider });
             createRaftSnapshots("prod", backup.raftSnapshots!, { namespace: "vault", vaultProvider: provider, release, authMountDependsOn: [mount] }, {});
@@ -240,7 +220,7 @@ describe("createRaftSnapshots under mocks", () => {
     });
 
     it("to S3: a private, TLS-only, versioned, protected bucket expiring snapshots, and an IRSA role allowed PutObject under the prefix only", async () => {
-        const { backup, ctx } = settingsFor({ storage: { type: "raft" }, irsa: IRSA }, { backup: { raftSnapshots: { retentionDays: 14 } } });
+        const { backup, ctx } = resolveOperations({ storage: { type: "raft" }, irsa: IRSA }, { backup: { raftSnapshots: { retentionDays: 14 } } });
         const s = backup.raftSnapshots!;
         const recorder = await underMocks(({ provider, release }) =>
             createRaftSnapshots("prod", s, { namespace: "vault", vaultProvider: provider, release, oidc: ctx.oidc, tags: ctx.tags }, {}));
@@ -274,7 +254,7 @@ describe("createRaftSnapshots under mocks", () => {
     });
 
     it("to an existing bucket: no bucket is created, the role may write under the prefix of that bucket", async () => {
-        const { backup, ctx } = settingsFor({ storage: { type: "raft" }, irsa: IRSA }, { backup: { raftSnapshots: { bucketName: "corp-backups", prefix: "vault/prod/" } } });
+        const { backup, ctx } = resolveOperations({ storage: { type: "raft" }, irsa: IRSA }, { backup: { raftSnapshots: { bucketName: "corp-backups", prefix: "vault/prod/" } } });
         const recorder = await underMocks(({ provider, release }) =>
             createRaftSnapshots("prod", backup.raftSnapshots!, { namespace: "vault", vaultProvider: provider, release, oidc: ctx.oidc }, {}));
         assert.equal(recorder.ofType("aws:s3/bucket:Bucket").length, 0);
@@ -284,7 +264,7 @@ describe("createRaftSnapshots under mocks", () => {
 
 describe("DynamoDB backups and custody replicas under mocks", () => {
     it("an AWS Backup plan for the table, encrypted with the cluster key, with the documented schedule and retention", async () => {
-        const { backup } = settingsFor({ irsa: IRSA }, { backup: { awsBackup: { enabled: true } } });
+        const { backup } = resolveOperations({ irsa: IRSA }, { backup: { awsBackup: { enabled: true } } });
         const tableArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/prod-vault`;
         const recorder = await underMocks(() => createDynamoDbBackup("prod", backup.awsBackup!, { tableArn, kmsKeyArn: KEY_ARN }, {}));
         const role = recorder.one("aws:iam/role:Role");
@@ -297,7 +277,7 @@ describe("DynamoDB backups and custody replicas under mocks", () => {
     });
 
     it("custody secrets replicate to the listed regions with their keys", async () => {
-        const { backup } = settingsFor({ irsa: IRSA }, { backup: { custodyReplicas: [{ region: "eu-central-1", kmsKeyArn: "arn:aws:kms:eu-central-1:123456789012:key/r" }, { region: "us-east-1" }] } });
+        const { backup } = resolveOperations({ irsa: IRSA }, { backup: { custodyReplicas: [{ region: "eu-central-1", kmsKeyArn: "arn:aws:kms:eu-central-1:123456789012:key/r" }, { region: "us-east-1" }] } });
         assert.equal(custodyReplicas([]), undefined);
         const recorder = await underMocks(() => new AwsSecret("custody", { name: "prod/vault-init", replicas: custodyReplicas(backup.custodyReplicas) }));
         assert.deepEqual(recorder.one("aws:secretsmanager/secret:Secret").inputs.replicas, [
@@ -313,7 +293,7 @@ describe("restore support", () => {
         assert.match(serverHcl(d.values), /table\s+= "prod-vault-restored"/);
         const permissions = JSON.parse(d.recorder.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
         assert.equal(permissions.Statement[0].Resource, `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/prod-vault-restored`);
-        const { alarms } = settingsFor({ irsa: IRSA, storage: { type: "dynamodb", existingTable: "prod-vault-restored" } });
+        const { alarms } = resolveOperations({ irsa: IRSA, storage: { type: "dynamodb", existingTable: "prod-vault-restored" } });
         createAwsAlarms("prod", alarms!, { tableName: d.cluster.tableName, kmsKeyArn: d.cluster.kmsKeyArn! }, {});
         await settle();
         const alarm = d.recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((r) => r.inputs.metricName === "WriteThrottleEvents")!;

@@ -22,13 +22,20 @@ const RATE = "$__rate_interval";
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 const WIDTH = 24;
 
-const quantiles = (metric: string, extra = ""): Target[] => ["0.5", "0.9", "0.99"].map((q) => ({
-    expr: `max(${metric}{${SEL}${extra}, quantile="${q}"})`, legend: `p${Number(q) * 100}`,
+const quantiles = (metric: string): Target[] => ["0.5", "0.9", "0.99"].map((q) => ({
+    expr: `max(${metric}{${SEL}, quantile="${q}"})`, legend: `p${Number(q) * 100}`,
 }));
 const rateOf = (counter: string, legend: string): Target => ({ expr: `sum(rate(${counter}{${SEL}}[${RATE}]))`, legend });
 
 /** One row of panels: each `[title, type, unit, targets]`, laid out side by side. */
 type PanelSpec = [title: string, type: "stat" | "timeseries", unit: string, targets: Target[]];
+
+/** Read and write time and operation rates of a storage layer whose summaries are `<metric>_get`, `_put`, `_list`, `_delete`. */
+const storagePanels = (what: string, metric: string): PanelSpec[] => [
+    [`${what} read time`, "timeseries", "ms", quantiles(`${metric}_get`)],
+    [`${what} write time`, "timeseries", "ms", quantiles(`${metric}_put`)],
+    [`${what} operations`, "timeseries", "ops", ["get", "put", "list", "delete"].map((op) => rateOf(`${metric}_${op}_count`, op))],
+];
 
 const ROWS: Record<string, PanelSpec[]> = {
     "Seal and leadership": [
@@ -49,22 +56,8 @@ const ROWS: Record<string, PanelSpec[]> = {
         ["Login time", "timeseries", "ms", quantiles("vault_core_handle_login_request")],
         ["In-flight requests", "timeseries", "none", [{ expr: `sum(vault_core_in_flight_requests{${SEL}})`, legend: "in flight" }]],
     ],
-    "Storage (barrier)": [
-        ["Barrier read time", "timeseries", "ms", quantiles("vault_barrier_get")],
-        ["Barrier write time", "timeseries", "ms", quantiles("vault_barrier_put")],
-        ["Barrier operations", "timeseries", "ops", [
-            rateOf("vault_barrier_get_count", "get"), rateOf("vault_barrier_put_count", "put"),
-            rateOf("vault_barrier_list_count", "list"), rateOf("vault_barrier_delete_count", "delete"),
-        ]],
-    ],
-    "Storage: DynamoDB": [
-        ["DynamoDB read time", "timeseries", "ms", quantiles("vault_dynamodb_get")],
-        ["DynamoDB write time", "timeseries", "ms", quantiles("vault_dynamodb_put")],
-        ["DynamoDB operations", "timeseries", "ops", [
-            rateOf("vault_dynamodb_get_count", "get"), rateOf("vault_dynamodb_put_count", "put"),
-            rateOf("vault_dynamodb_list_count", "list"), rateOf("vault_dynamodb_delete_count", "delete"),
-        ]],
-    ],
+    "Storage (barrier)": storagePanels("Barrier", "vault_barrier"),
+    "Storage: DynamoDB": storagePanels("DynamoDB", "vault_dynamodb"),
     "Storage: Raft": [
         ["Autopilot healthy", "stat", "none", [{ expr: `max(vault_autopilot_healthy{${SEL}})`, legend: "healthy" }]],
         ["Failure tolerance (nodes)", "stat", "none", [{ expr: `max(vault_autopilot_failure_tolerance{${SEL}})`, legend: "tolerance" }]],
