@@ -58,9 +58,9 @@ export interface MonitoringArgs {
     tokenPeriod?: string;
     /** Image of the token renewal job (sh and curl). @default "curlimages/curl:8.11.1" */
     jobImage?: string;
-    /** Alert rules. */
+    /** Alert rules. @default a PrometheusRule with the default thresholds when prometheusOperator is set */
     alerts?: AlertRulesArgs;
-    /** The Grafana dashboard. */
+    /** The Grafana dashboard. @default shipped as JSON, no ConfigMap */
     dashboard?: DashboardArgs;
 }
 
@@ -110,9 +110,9 @@ export interface AlarmsArgs {
 
 /** Backups: Raft snapshots, an AWS Backup plan for the DynamoDB table, custody replicas. */
 export interface BackupArgs {
-    /** Scheduled Raft snapshots (Raft storage only). */
+    /** Scheduled Raft snapshots (Raft storage only). @default every 6 hours with Raft storage */
     raftSnapshots?: RaftSnapshotArgs;
-    /** An AWS Backup plan for the DynamoDB table, on top of point-in-time recovery. */
+    /** An AWS Backup plan for the DynamoDB table, on top of point-in-time recovery. @default none */
     awsBackup?: AwsBackupArgs;
     /**
      * Replicas of the Secrets Manager custody secrets in other regions, so the recovery keys survive a region loss.
@@ -165,7 +165,7 @@ export interface AwsBackupArgs {
 
 /** One more region holding a copy of the custody secrets. */
 export interface CustodyReplicaArgs {
-    /** The region, e.g. `"eu-central-1"`; not the cluster's own. */
+    /** The region, e.g. `"eu-central-1"`; not the cluster's own. @default none: required */
     region: string;
     /**
      * KMS key in that region encrypting the replica. Without it Secrets Manager uses the region's `aws/secretsmanager`
