@@ -9,11 +9,22 @@ export interface ServerConfig {
         clusterAddress: string;
         /** TLS files; without them the listener runs with `tls_disable = 1`. */
         tls?: { certFile: string; keyFile: string };
+        /** `telemetry { unauthenticated_metrics_access = true }`: `sys/metrics` answers without a token. */
+        unauthenticatedMetricsAccess?: boolean;
     };
     storage: DynamoDbStorageConfig | RaftStorageConfig;
     seal?: AwsKmsSealConfig;
     /** `service_registration "kubernetes"`: labels pods `vault-active` / `vault-sealed` for the services. */
     kubernetesServiceRegistration: boolean;
+    /** The `telemetry` stanza (Prometheus format on `sys/metrics`); none when absent. */
+    telemetry?: TelemetryConfig;
+}
+
+export interface TelemetryConfig {
+    /** How long Vault keeps metrics for Prometheus to scrape, e.g. `"24h"`; `0` would turn the Prometheus sink off. */
+    prometheusRetentionTime: string;
+    /** Without the hostname prefix every pod's gauges have the same names (`vault_core_unsealed`, not `vault_<host>_core_...`). */
+    disableHostname: boolean;
 }
 
 export interface DynamoDbStorageConfig {
@@ -67,7 +78,7 @@ export function renderServerConfig(config: ServerConfig): string {
         ...(l.tls
             ? [["tls_cert_file", l.tls.certFile], ["tls_key_file", l.tls.keyFile], ["tls_min_version", "tls12"]] as [string, Value][]
             : [["tls_disable", 1]] as [string, Value][]),
-    ]));
+    ], "", l.unauthenticatedMetricsAccess ? [block("telemetry", [["unauthenticated_metrics_access", true]])] : []));
     const s = config.storage;
     if (s.type === "dynamodb") {
         parts.push(block(`storage "dynamodb"`, [
@@ -84,6 +95,12 @@ export function renderServerConfig(config: ServerConfig): string {
         parts.push(block(`seal "awskms"`, [["region", config.seal.region], ["kms_key_id", config.seal.kmsKeyId]]));
     }
     if (config.kubernetesServiceRegistration) parts.push(`service_registration "kubernetes" {}`);
+    if (config.telemetry) {
+        parts.push(block("telemetry", [
+            ["prometheus_retention_time", config.telemetry.prometheusRetentionTime],
+            ["disable_hostname", config.telemetry.disableHostname],
+        ]));
+    }
     return escapeHelmTemplate(parts.join("\n\n") + "\n");
 }
 

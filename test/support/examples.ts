@@ -247,13 +247,22 @@ export const NO_PUBLISHED_SCHEMA: Record<string, { reference: string; schema: Re
     },
 };
 
+/**
+ * CRD patterns are Go regular expressions: a leading `(?i)` (after `^` too; case-insensitive, e.g. in the PrometheusRule CRD) becomes
+ * the `i` flag; the rest of the syntax they use is the same in JavaScript.
+ */
+const goRegExp = Object.assign(
+    (pattern: string, flags: string) => (/^\^?\(\?i\)/.test(pattern) ? new RegExp(pattern.replace("(?i)", ""), `${flags}i`) : new RegExp(pattern, flags)),
+    { code: "new RegExp" },
+);
+
 /** Schemas by `group/version/Kind`: strict Kubernetes, then CRDs, then the hand-written expectations. */
 export class SchemaRegistry {
     readonly entries = new Map<string, SchemaEntry>();
     private readonly ajv: Ajv;
 
     constructor() {
-        this.ajv = new Ajv({ strict: false, allErrors: true });
+        this.ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp } });
         addFormats(this.ajv);
         const strictDir = join(FIXTURES, "kubernetes-1.32-strict");
         let objectMeta: Record<string, any> | undefined;

@@ -1,20 +1,34 @@
 import { randomBytes } from "crypto";
+import { gunzipSync, gzipSync } from "zlib";
 import * as https from "https";
 import * as net from "net";
 import type { TestCertificate } from "./certs";
 
 /**
  * A stand-in for a Vault cluster on 127.0.0.1, speaking the request and response fields of the real API for
- * sys/init, sys/seal-status, sys/health, sys/unseal and the endpoints the admin identity uses. Each replica is its
- * own HTTPS server; storage (initialization, tokens, policies, auth mounts) is shared, the seal is per replica.
+ * sys/init, sys/seal-status, sys/health, sys/unseal and the endpoints the admin identity uses, Kubernetes auth login,
+ * token renewal and Raft snapshots (save and restore). Each replica is its own HTTPS server; storage (initialization,
+ * tokens, policies, auth mounts, the Raft data) is shared, the seal is per replica.
  */
 export interface RecordedRequest {
     replica: number;
     method: string;
     path: string;
+    /** The JSON body, parsed; undefined for other bodies (see `raw`). */
     body: any;
+    raw: Buffer;
     token?: string;
 }
+
+/** A Kubernetes auth role of the stand-in: the service account token it accepts and the policies it grants. */
+export interface FakeKubernetesRole {
+    jwt: string;
+    policies: string[];
+    ttl?: number;
+}
+
+/** ACL rules of a policy, as the stand-in enforces them on the endpoints that check them. */
+export type FakeAcl = { path: string; capabilities: string[] }[];
 
 interface ReplicaState {
     sealed: boolean;
@@ -45,6 +59,15 @@ export class FakeVault {
     readonly policies = new Map<string, string>();
     readonly authMounts = new Map<string, string>([["token/", "token"]]);
     readonly roles = new Map<string, any>();
+    /** Kubernetes auth roles by `<mount>/<role>`. */
+    readonly kubernetesRoles = new Map<string, FakeKubernetesRole>();
+    /** Rules by policy name, enforced on the snapshot, metrics and restore endpoints (root passes everything). */
+    readonly acl = new Map<string, FakeAcl>();
+    /** Token periods (seconds) of periodic tokens, for renew-self. */
+    readonly periods = new Map<string, number>();
+    /** The Raft data a snapshot saves and a restore replaces. */
+    raftData: Record<string, string> = { "core/cluster-id": randomBytes(8).toString("hex") };
+    private readonly drops: { method: string; path: string }[] = [];
     private readonly replicas: ReplicaState[] = [];
     private readonly servers: https.Server[] = [];
     private readonly failures: { method: string; path: string; status: number; errors: string[] }[] = [];
@@ -62,6 +85,19 @@ export class FakeVault {
     /** Answers the next `method path` with `status` and Vault's error body. */
     failOnce(method: string, path: string, status: number, errors: string[]): void {
         this.failures.push({ method, path, status, errors });
+    }
+
+    /** Closes the connection of the next `method path` without an answer. */
+    dropOnce(method: string, path: string): void {
+        this.drops.push({ method, path });
+    }
+
+    /** A token with these policies, as if Vault had issued it (periodic when `period` is given). */
+    issueToken(policies: string[], period?: number): string {
+        const token = `hvs.${randomBytes(12).toString("hex")}`;
+        this.tokens.set(token, policies);
+        if (period !== undefined) this.periods.set(token, period);
+        return token;
     }
 
     replicaSealed(i: number): boolean {
@@ -101,22 +137,30 @@ export class FakeVault {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-            const text = Buffer.concat(chunks).toString();
-            const body = text ? JSON.parse(text) : undefined;
+            const raw = Buffer.concat(chunks);
+            const body = parseJson(raw);
             const path = (req.url ?? "").split("?")[0];
-            const token = req.headers["x-vault-token"] as string | undefined;
-            this.requests.push({ replica, method: req.method!, path, body, token });
+            const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+            const token = (req.headers["x-vault-token"] as string | undefined) ?? bearer;
+            this.requests.push({ replica, method: req.method!, path, body, raw, token });
             const send = (status: number, payload?: unknown) => {
-                res.writeHead(status, { "Content-Type": "application/json" });
-                res.end(payload === undefined ? "" : JSON.stringify(payload));
+                const binary = Buffer.isBuffer(payload);
+                res.writeHead(status, { "Content-Type": binary ? "application/octet-stream" : "application/json" });
+                res.end(payload === undefined ? "" : binary ? payload : JSON.stringify(payload));
             };
+            const drop = this.drops.findIndex((d) => d.method === req.method && d.path === path);
+            if (drop >= 0) {
+                this.drops.splice(drop, 1);
+                req.socket.destroy();
+                return;
+            }
             const failure = this.failures.findIndex((f) => f.method === req.method && f.path === path);
             if (failure >= 0) {
                 const [f] = this.failures.splice(failure, 1);
                 return send(f.status, { errors: f.errors });
             }
             try {
-                const [status, payload] = this.route(replica, req.method!, path, body, token);
+                const [status, payload] = this.route(replica, req.method!, path, body, token, raw);
                 send(status, payload);
             } catch (e) {
                 send(500, { errors: [String(e)] });
@@ -134,8 +178,9 @@ export class FakeVault {
         };
     }
 
-    private route(replica: number, method: string, path: string, body: any, token: string | undefined): [number, unknown?] {
+    private route(replica: number, method: string, path: string, body: any, token: string | undefined, raw: Buffer): [number, unknown?] {
         const r = this.replicas[replica];
+        let m: RegExpExecArray | null;
         if (method === "GET" && path === "/v1/sys/init") return [200, { initialized: this.initialized }];
         if (method === "GET" && path === "/v1/sys/seal-status") return [200, this.sealStatus(replica)];
         if (method === "GET" && path === "/v1/sys/health") {
@@ -151,6 +196,7 @@ export class FakeVault {
             if (r.progress >= this.threshold) Object.assign(r, { sealed: false, progress: 0, provided: new Set() });
             return [200, this.sealStatus(replica)];
         }
+        if (method === "POST" && (m = /^\/v1\/auth\/([^/]+)\/login$/.exec(path)) && body?.jwt !== undefined) return this.kubernetesLogin(m[1], body);
         if (method === "POST" && /^\/v1\/auth\/[^/]+\/login$/.test(path)) {
             const role = [...this.roles.entries()].find(([, v]) => v.role_id === body?.role_id && v.secret_ids.includes(body?.secret_id));
             if (!role) return [400, { errors: ["invalid role or secret ID"] }];
@@ -160,7 +206,23 @@ export class FakeVault {
         }
         if (r.sealed) return [503, { errors: ["Vault is sealed"] }];
         if (!token || !this.tokens.has(token)) return [403, { errors: ["permission denied"] }];
-        let m: RegExpExecArray | null;
+        if (method === "POST" && path === "/v1/auth/token/renew-self") {
+            const period = this.periods.get(token);
+            return [200, { auth: { client_token: token, policies: this.tokens.get(token), lease_duration: period ?? 0, renewable: period !== undefined } }];
+        }
+        if (method === "GET" && path === "/v1/sys/storage/raft/snapshot") {
+            if (!this.allowed(token, "sys/storage/raft/snapshot", "read")) return [403, { errors: ["1 error occurred:\n\t* permission denied\n\n"] }];
+            return [200, gzipSync(Buffer.from(JSON.stringify(this.raftData)))];
+        }
+        if (method === "POST" && (path === "/v1/sys/storage/raft/snapshot" || path === "/v1/sys/storage/raft/snapshot-force")) {
+            if (!this.allowed(token, path.slice(4), "update")) return [403, { errors: ["permission denied"] }];
+            try {
+                this.raftData = JSON.parse(gunzipSync(raw).toString());
+            } catch {
+                return [500, { errors: ["failed to read snapshot file: gzip: invalid header"] }];
+            }
+            return [204];
+        }
         if (method === "GET" && path === "/v1/auth/token/lookup-self") return [200, { data: { policies: this.tokens.get(token) } }];
         if (method === "POST" && path === "/v1/auth/token/revoke-self") { this.tokens.delete(token); return [204]; }
         if (method === "PUT" && (m = /^\/v1\/sys\/policies\/acl\/(.+)$/.exec(path))) { this.policies.set(m[1], body.policy); return [204]; }
@@ -192,6 +254,22 @@ export class FakeVault {
         return [404, { errors: [] }];
     }
 
+    /** Whether a token's policies grant `capability` on `path` (exact paths and trailing `*` globs). */
+    allowed(token: string, path: string, capability: string): boolean {
+        const policies = this.tokens.get(token) ?? [];
+        if (policies.includes("root")) return true;
+        return policies.some((name) => (this.acl.get(name) ?? []).some((rule) =>
+            (rule.path === path || (rule.path.endsWith("*") && path.startsWith(rule.path.slice(0, -1)))) && rule.capabilities.includes(capability)));
+    }
+
+    private kubernetesLogin(mount: string, body: any): [number, unknown] {
+        const role = this.kubernetesRoles.get(`${mount}/${body.role}`);
+        if (!role) return [400, { errors: [`invalid role name "${body.role}"`] }];
+        if (role.jwt !== body.jwt) return [403, { errors: ["permission denied"] }];
+        const client = this.issueToken(role.policies);
+        return [200, { auth: { client_token: client, accessor: "acc", policies: role.policies, token_policies: role.policies, lease_duration: role.ttl ?? 900, renewable: true } }];
+    }
+
     private init(body: any): [number, unknown] {
         if (this.initialized) return [400, { errors: ["Vault is already initialized"] }];
         const recovery = this.options.seal !== "shamir";
@@ -215,6 +293,15 @@ export class FakeVault {
             return [200, { keys: [], keys_base64: [], recovery_keys: keys, recovery_keys_base64: keysB64, root_token: this.rootToken }];
         }
         return [200, { keys, keys_base64: keysB64, root_token: this.rootToken }];
+    }
+}
+
+function parseJson(raw: Buffer): any {
+    if (raw.length === 0) return undefined;
+    try {
+        return JSON.parse(raw.toString());
+    } catch {
+        return undefined;
     }
 }
 
