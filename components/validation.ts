@@ -63,7 +63,9 @@ function describeValue(value: unknown): string {
 export class Problems {
     private readonly list: Problem[] = [];
 
+    /** Records a problem; one per field (the first), as two checks may see the same wrong value. */
     add(field: string, value: unknown, problem: string, fix: string): void {
+        if (this.list.some((p) => p.field === field)) return;
         this.list.push({ field, value, problem, fix });
     }
 
@@ -94,6 +96,11 @@ export function checkWhenKnown<T>(p: Problems, subject: string, value: pulumi.In
         later.throwIfAny(subject);
         return resolved;
     }) as pulumi.Input<T>;
+}
+
+/** `f` of the value: plain when the value is known now, an output of it otherwise. */
+export function mapKnown<T, U>(value: pulumi.Input<T>, f: (v: T) => U): pulumi.Input<U> {
+    return pulumi.Output.isInstance(value) || value instanceof Promise ? pulumi.output(value as pulumi.Input<any>).apply(f) : f(value as T);
 }
 
 /** The value when it is known now (a plain value), else undefined. */
@@ -220,4 +227,8 @@ export function checkAwsName(p: Problems, subject: string, field: string, value:
             q.check(kinds.some((k) => AWS_PATTERNS[k].test(v)), field, v, `is not ${what}`, `use ${example}`);
         }
     });
+}
+
+export function isPositiveInteger(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= 1;
 }

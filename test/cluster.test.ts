@@ -110,7 +110,7 @@ describe("VaultCluster with nothing but irsa", () => {
     });
 
     it("stores the TLS material in <fullname>-server-tls with the key as a secret", () => {
-        const secret = d.recorder.one(SECRET);
+        const secret = d.recorder.ofType(SECRET).find((r) => r.name === "prod-server-tls")!;
         assert.equal(secret.inputs.metadata.name, "vault-server-tls");
         assert.equal(secret.inputs.metadata.namespace, "vault");
         assert.ok(isSecretValue(secret.inputs.stringData), "the private key makes the whole payload a secret");
@@ -129,8 +129,8 @@ describe("VaultCluster with nothing but irsa", () => {
         assert.equal(release.inputs.namespace, "vault");
         assert.equal(release.inputs.createNamespace, false);
         const deps = release.dependencies;
-        for (const type of [TABLE, ROLE_POLICY, SECRET, "kubernetes:core/v1:Namespace"]) {
-            const urn = d.recorder.one(type).urn;
+        for (const [type, name] of [[TABLE, "prod-vault"], [ROLE_POLICY, "prod-vault-server"], [SECRET, "prod-server-tls"], ["kubernetes:core/v1:Namespace", "prod"]]) {
+            const urn = d.recorder.ofType(type).find((r) => r.name === name)!.urn;
             const parents = new Set<string>();
             for (let r = d.recorder.byUrn(urn); r; r = d.recorder.byUrn(r.parent)) parents.add(r.urn);
             assert.ok([...parents].some((u) => deps.includes(u)), `release waits for ${type}`);
@@ -139,7 +139,7 @@ describe("VaultCluster with nothing but irsa", () => {
 
     it("orders creation by real needs only: the TLS secret after its namespace, the role's permissions without waiting for the table", () => {
         const ns = d.recorder.one("kubernetes:core/v1:Namespace").urn;
-        assert.ok(d.recorder.one(SECRET).dependencies.includes(ns), "the TLS secret waits for the namespace");
+        assert.ok(d.recorder.ofType(SECRET).find((r) => r.name === "prod-server-tls")!.dependencies.includes(ns), "the TLS secret waits for the namespace");
         assert.ok(d.recorder.one(RELEASE).dependencies.includes(ns), "the release waits for the namespace");
         const policy = d.recorder.one(ROLE_POLICY);
         assert.ok(!policy.dependencies.includes(d.recorder.one(TABLE).urn), "IAM does not need the table to exist");
@@ -193,6 +193,8 @@ describe("VaultCluster with nothing but irsa", () => {
             storage: { dynamodb: [{ ha_enabled: "true", region: REGION, table: "prod-vault" }] },
             seal: { awskms: [{ region: REGION, kms_key_id: KEY_ARN }] },
             service_registration: { kubernetes: [{}] },
+            // Monitoring is on by default (issue 14).
+            telemetry: [{ prometheus_retention_time: "24h", disable_hostname: true }],
         });
     });
 
@@ -423,7 +425,7 @@ describe("VaultCluster options", () => {
     it("mounts an existing TLS secret and trusts the given CA, generating nothing", async () => {
         const d = await deploy({ irsa: IRSA, tls: { existingSecretName: "my-vault-tls", caCertPem: "-----BEGIN CERTIFICATE-----\nmine\n-----END CERTIFICATE-----\n" } });
         assert.equal(d.recorder.resources.filter((r) => r.type.startsWith("tls:")).length, 0);
-        assert.equal(d.recorder.ofType(SECRET).length, 0);
+        assert.deepEqual(d.recorder.ofType(SECRET).map((r) => r.name), ["prod-metrics-token"], "no TLS secret (only the metrics token's)");
         assert.deepEqual(d.values.server.extraVolumes, [{ type: "secret", name: "my-vault-tls" }]);
         assert.equal((await parseHcl(serverHcl(d.values))).listener.tcp[0].tls_cert_file, "/vault/userconfig/my-vault-tls/vault.crt");
     });

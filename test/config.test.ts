@@ -99,6 +99,8 @@ describe("VaultConfig composed by a cluster: the recipes as code", () => {
             "internal-app": { "internal/data/database/config": ["read"] },
             "k8s-vault-op": { "secret/data/k8s/*": ["create", "read", "update", "delete", "list"] },
             "iam-role": { "aws/creds/*": ["read"] },
+            // Written by monitoring (on by default), through the same provider.
+            "prometheus-metrics": { "sys/metrics": ["read"] },
         };
         const policies = rec.ofType(T.policy);
         assert.deepEqual(policies.map((x) => x.inputs.name).sort(), Object.keys(expected).sort());

@@ -1,9 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { renderChartValues, renderServerConfig } from "../components";
-import { deepMerge } from "../components/chart/values";
-import { resolveClusterSettings } from "../components/cluster/settings";
+import { renderServerConfig } from "../components";
 import type { VaultClusterArgs } from "../components";
 import {
     dashboardQueries, monitoringChartValues, renderAlertRules, renderDashboard, renderPrometheusRule, renderServiceMonitor,
@@ -11,7 +9,7 @@ import {
 } from "../components/operations";
 import type { MonitoringSettings } from "../components/operations";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
-import { IRSA, LOCAL } from "./support/cluster";
+import { IRSA, LOCAL, renderedValues } from "./support/cluster";
 import { resolveOperations, type OperationsArgs } from "./support/operations";
 import { SchemaRegistry, closeSchema } from "./support/examples";
 import { parseHcl } from "./support/hcl";
@@ -62,12 +60,13 @@ describe("operations settings", () => {
 
     it("refuse, all at once and before anything is created, what cannot work, naming field, value and fix", () => {
         const message = problemsOf({ ...LOCAL, config: { policies: { "raft-snapshot": [{ path: "x", capabilities: ["read"] }] } } }, {
-            monitoring: { access: "anonymous" as any, scrapeInterval: "30s", scrapeTimeout: "1m", alerts: { enabled: true, auditVolumeFreeRatio: 2 } },
+            monitoring: { scrapeInterval: "30s", scrapeTimeout: "1m", alerts: { enabled: true, auditVolumeFreeRatio: 2 } },
             alarms: { enabled: true },
             backup: { raftSnapshots: { target: "s3", keep: 3 }, awsBackup: { enabled: true }, custodyReplicas: [{ region: "eu-west-1" }] },
         });
+        // A value outside the enum is a type problem, reported (with the others of its kind) before these.
+        assert.match(problemsOf(LOCAL, { monitoring: { access: "anonymous" as any } }), /monitoring\.access = "anonymous": is not one of "token", "unauthenticated"/);
         for (const expected of [
-            `monitoring.access = "anonymous": is not a metrics access mode`,
             `monitoring.scrapeTimeout = "1m": is longer than the scrape interval (30s): Prometheus refuses it`,
             `monitoring.scrapeInterval = "30s": only applies to the ServiceMonitor`,
             `monitoring.alerts.enabled = true: needs the Prometheus Operator`,
@@ -121,7 +120,8 @@ describe("the telemetry stanza and scrape annotations", () => {
 
     it("annotate the server pods without the operator, in values the chart accepts", () => {
         const m = resolveOperations(LOCAL).monitoring!;
-        const values = deepMerge(renderChartValues(resolveClusterSettings("prod", LOCAL), { serverConfig: "ui = true\n" }), monitoringChartValues(m)) as any;
+        const values = renderedValues(LOCAL);
+        assert.deepEqual(values.server.annotations, (monitoringChartValues(m) as any).server.annotations);
         assert.deepEqual(values.server.annotations, {
             "prometheus.io/scrape": "true", "prometheus.io/path": "/v1/sys/metrics", "prometheus.io/port": "8200", "prometheus.io/scheme": "https",
         });

@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { gunzipSync } from "zlib";
 import { renderPolicy } from "../components/config/policy";
-import type { BackupArgs } from "../components/operations/args";
+import type { Backup } from "../components/operations/args";
 import type { RaftSnapshotSettings } from "../components/operations/backupSettings";
 import { renderSnapshotCronJob, renderTokenRenewCronJob } from "../components/operations/jobs";
 import { METRICS_POLICY_RULES, SNAPSHOT_POLICY_RULES } from "../components/operations/vaultPolicies";
@@ -20,7 +20,7 @@ import { resolveOperations } from "./support/operations";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dmF1bHQ6dmF1bHQtc25hcHNob3QifQ.c2lnbmF0dXJl";
 
-const snapshotSettings = (cluster: VaultClusterArgs, backup?: BackupArgs): RaftSnapshotSettings => resolveOperations(cluster, { backup }).backup.raftSnapshots!;
+const snapshotSettings = (cluster: VaultClusterArgs, backup?: Backup): RaftSnapshotSettings => resolveOperations(cluster, { backup }).backup.raftSnapshots!;
 
 /** The container the CronJob runs: its script and environment, as rendered. */
 function jobContainer(cronJob: Record<string, any>): { script: string; env: Record<string, string> } {

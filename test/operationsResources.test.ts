@@ -184,20 +184,22 @@ describe("the KMS key rule's event pattern", () => {
 });
 
 describe("createRaftSnapshots under mocks", () => {
-    it("to a volume: a snapshot-only Vault identity through a created in-cluster Kubernetes auth mount, a kept PVC, the CronJob", async () => {
+    it("to a volume: a snapshot-only Vault identity on the configuration's in-cluster Kubernetes auth mount, a kept PVC, the CronJob", async () => {
         const { backup } = resolveOperations(LOCAL);
         const s = backup.raftSnapshots!;
-        const recorder = await underMocks(({ provider, release }) => createRaftSnapshots("prod", s, { namespace: "vault", vaultProvider: provider, release }, {}));
+        const recorder = await underMocks(({ provider, release }) => {
+            const mount = new AuthBackend("config-auth-kubernetes", { type: "kubernetes", path: "kubernetes" }, { provider });
+            createRaftSnapshots("prod", s, { namespace: "vault", vaultProvider: provider, release, authMountDependsOn: [mount] }, {});
+        });
         assert.equal(recorder.one("vault:index/policy:Policy").inputs.policy, `path "sys/storage/raft/snapshot" {\n  capabilities = ["read"]\n}\n`);
-        assert.deepEqual(recorder.one("vault:index/authBackend:AuthBackend").inputs, { type: "kubernetes", path: "kubernetes", description: "Kubernetes auth (in-cluster)" });
-        const config = recorder.one("vault:kubernetes/authBackendConfig:AuthBackendConfig");
-        assert.deepEqual(config.inputs, { backend: "kubernetes", kubernetesHost: "https://kubernetes.default.svc" });
+        // The configuration owns the mount (the cluster declares it there), so declaring it later moves nothing.
+        assert.deepEqual(recorder.ofType("vault:index/authBackend:AuthBackend").map((r) => r.name), ["config-auth-kubernetes"]);
         const role = recorder.one("vault:kubernetes/authBackendRole:AuthBackendRole");
         assert.deepEqual(role.inputs, {
             backend: "kubernetes", roleName: "raft-snapshot", boundServiceAccountNames: ["vault-snapshot"], boundServiceAccountNamespaces: ["vault"],
             audience: "vault", tokenPolicies: ["raft-snapshot"], tokenTtl: 900, tokenMaxTtl: 1800,
         });
-        assert.ok(role.dependencies.includes(config.urn), "the role waits for the mount's configuration");
+        assert.ok(role.dependencies.includes(urnOf(recorder, "vault:index/authBackend:AuthBackend")), "the role waits for the configuration's mount");
         const claim = recorder.one("kubernetes:core/v1:PersistentVolumeClaim");
         assert.deepEqual(claim.inputs.spec, { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } });
         assert.equal(claim.retainOnDelete, true, "snapshots survive removing the feature");

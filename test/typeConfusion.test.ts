@@ -180,7 +180,8 @@ describe("a value that is an output is checked when it resolves, naming the fiel
 
     it("a replica count from another resource that is not a whole number", async () => {
         await installMocks();
-        const cluster = new VaultCluster("late", { ...LOCAL, replicas: pulumi.output("3" as unknown as number) });
+        // Monitoring names the replica count in its alert rules when the program runs: off here, so it may be an output.
+        const cluster = new VaultCluster("late", { ...LOCAL, replicas: pulumi.output("3" as unknown as number), monitoring: { enabled: false } });
         await assert.rejects(rejection(cluster.address), /replicas = "3": must be a whole number, not a string/);
     });
 });

@@ -25,6 +25,8 @@ export interface AwsBackendInput {
     custody?: SecretsManagerCustodySettings;
     /** Roles of the AWS secrets engines configured without access keys: they run on the server role. */
     engineRoles: AwsEngineRole[];
+    /** Copies of the custody secrets in other regions (for the loss of this one). */
+    custodyReplicas?: { region: string; kmsKeyId?: pulumi.Input<string> }[];
 }
 
 /** What AWS secrets engine roles issue with the pods' own role. */
@@ -49,6 +51,8 @@ export function dynamicCredentials(roles: { credentialType: string; policyArns?:
 export class AwsBackend extends pulumi.ComponentResource {
     readonly region: pulumi.Output<string>;
     readonly tableName?: pulumi.Output<string>;
+    /** The table's ARN (DynamoDB storage). */
+    readonly tableArn?: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
     /** The created role's permissions: the server pods need them before they can reach storage and seal. */
@@ -109,6 +113,8 @@ export class AwsBackend extends pulumi.ComponentResource {
             ? pulumi.all([table.existing ?? table.create!.tableName, partition, region, accountId]).apply(([t, p, r, a]) => tableArn(t, p, r, a))
             : undefined;
 
+        this.tableArn = permittedTableArn;
+
         if (aws.role.existingArn !== undefined) {
             this.roleArn = pulumi.output(aws.role.existingArn);
         } else {
@@ -121,13 +127,13 @@ export class AwsBackend extends pulumi.ComponentResource {
                 permissionsBoundary: r.permissionsBoundary,
                 tags: aws.tags,
             }, parent);
-            const tableKeyIsOurs = table?.create !== undefined;
             this.serverPermissions = new RolePolicy(`${name}-vault-server`, {
                 role: role.name,
                 policy: pulumi.all([permittedTableArn, kmsKeyArn, region, partition, accountId, input.engineRoles]).apply(([t, k, reg, p, a, roles]) =>
                     JSON.stringify(vaultServerPolicy({
                         tableArn: t,
-                        tableKeyArn: tableKeyIsOurs ? k : undefined,
+                        // A created table is encrypted with the cluster key, and so is a table restored from it.
+                        tableKeyArn: table ? k : undefined,
                         region: reg,
                         kmsKeyArn: aws.kmsSeal ? k : undefined,
                         dynamic: dynamicCredentials(roles, p, a),
@@ -170,6 +176,7 @@ export class AwsBackend extends pulumi.ComponentResource {
                 description: pulumi.interpolate`${what} of Vault ${input.namespace}/${input.releaseName}. Written once by the Pulumi init step.`,
                 kmsKeyId: kmsKeyArn,
                 recoveryWindowInDays: custody.recoveryWindowInDays,
+                replicas: input.custodyReplicas,
             }, { ...parent, protect: true }).arn;
             this.custodySecretArns = {
                 init: custodySecret("init", custody.secretName, "Init response (root token, recovery keys)"),

@@ -3,7 +3,7 @@ import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { SealType, StorageType } from "../cluster/args";
 import { clusterNames, RAFT_DATA_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
 import { tlsMountDir } from "../tls/settings";
-import { renderServerConfig, ServerConfig } from "./serverConfig";
+import type { ServerConfig } from "./serverConfig";
 import type { ChartSettings } from "./settings";
 import { fillSlots, SlotValues } from "./values";
 
@@ -47,11 +47,6 @@ export function serverConfigFor(c: ServerConfigInput): ServerConfig {
         seal: c.seal === "awskms" ? { type: "awskms", region: c.region!, kmsKeyId: c.kmsKeyArn! } : undefined,
         kubernetesServiceRegistration: true,
     };
-}
-
-/** The server configuration as HCL, once the other stages' outputs it names are known. */
-export function serverConfigHcl(c: { [K in keyof ServerConfigInput]: pulumi.Input<ServerConfigInput[K]> }): pulumi.Output<string> {
-    return pulumi.output(c).apply((plain) => renderServerConfig(serverConfigFor(plain as ServerConfigInput)));
 }
 
 /** What the release stage needs: its name and namespace, the chart source, and the rendered values with their slots. */

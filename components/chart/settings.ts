@@ -3,7 +3,7 @@ import type {
     AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, Server, Storage,
     Toleration, Ui, UiServiceType, AuditStorage,
 } from "../cluster/args";
-import { Problems, checkWhenKnown, isCidr, isDnsName, isQuantity, refuseOtherVariantFields } from "../validation";
+import { Problems, checkWhenKnown, isCidr, isDnsName, isQuantity, mapKnown, refuseOtherVariantFields } from "../validation";
 
 export const DEFAULT_CHART_VERSION = "0.34.1";
 export const DEFAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
@@ -118,7 +118,7 @@ function resolveInjector(input: ChartSettingsInput): ChartSettings["injector"] {
     return {
         ...placement(i),
         enabled: i?.enabled ?? true,
-        replicas: i?.replicas ?? pulumi.output(input.replicas).apply((servers) => (servers > 1 ? 2 : 1)),
+        replicas: i?.replicas ?? mapKnown(input.replicas, (servers) => (servers > 1 ? 2 : 1)),
         agentImage: i?.agentImage,
         agentDefaults: { cpuRequest: d.cpuRequest ?? "250m", cpuLimit: d.cpuLimit ?? "500m", memRequest: d.memRequest ?? "64Mi", memLimit: d.memLimit ?? "128Mi" },
     };

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bootstrap } from "../bootstrap/args";
 import type { VaultConfigArgs } from "../config/args";
+import type { Alarms, AuditRotation, Backup, Monitoring } from "../operations/args";
 
 /*
  * The arguments of VaultCluster: the one source of their names, types, bounds and defaults. Pulumi's schema
@@ -177,6 +178,27 @@ export interface VaultClusterArgs {
      * @default a file audit device on the audit volume, nothing else
      */
     config?: VaultConfigArgs;
+    /**
+     * Metrics (the telemetry stanza, a scraper token or annotations), the ServiceMonitor, alert rules and the Grafana
+     * dashboard.
+     * @default telemetry on, read with a dedicated token, pods annotated for scraping
+     */
+    monitoring?: Monitoring;
+    /**
+     * CloudWatch alarms on the table and EventBridge rules on the KMS key, to an SNS topic.
+     * @default on when the cluster uses AWS
+     */
+    alarms?: Alarms;
+    /**
+     * Raft snapshots, an AWS Backup plan for the table, custody replicas in other regions.
+     * @default Raft snapshots every 6 hours with Raft storage
+     */
+    backup?: Backup;
+    /**
+     * Rotation of the file audit log on the audit volume, by size or age.
+     * @default on whenever a file audit device writes to the audit volume
+     */
+    auditRotation?: AuditRotation;
 }
 
 /** Storage backend: DynamoDB (fields `tableName` ... `maxParallel`) or Raft (fields `size`, `storageClass`). */

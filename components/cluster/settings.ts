@@ -7,6 +7,8 @@ import { deepMerge, findValueConflicts, renderChartValues } from "../chart/value
 import type { VaultConfigArgs } from "../config/args";
 import { ConfigSettings, DEFAULT_AUDIT_FILE, resolveConfigSettings } from "../config/settings";
 import { resolveTlsSettings, TlsSettings } from "../tls/settings";
+import { OperationsSettings, resolveOperationsSettings } from "../operations/settings";
+import { SNAPSHOT_AUTH_MOUNT } from "../operations/backupSettings";
 import { Problems, REDACTED, checkWhenKnown, isDnsLabel, refuseOtherVariantFields } from "../validation";
 import type { SealType, Storage, StorageType, VaultClusterArgs } from "./args";
 import { AUDIT_MOUNT_PATH, LONGEST_SERVICE_SUFFIX, MAX_RELEASE_NAME, releaseNames } from "./names";
@@ -31,6 +33,8 @@ export interface ClusterSettings {
     bootstrap: BootstrapSettings;
     /** The post-init configuration, with the cluster's audit default, and what it was validated to. */
     config: { args: VaultConfigArgs; settings: ConfigSettings };
+    /** Metrics, alarms, backups and audit rotation. */
+    operations: OperationsSettings;
 }
 
 /** Whether a cluster needs AWS: DynamoDB storage or the awskms seal (both are the defaults). */
@@ -73,21 +77,31 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     if (seal.type === "shamir") refuseOtherVariantFields(p, seal, ["type"], "seal", "the shamir seal");
     const tls = resolveTlsSettings(p, { subject, tls: a.tls, defaultSecretName: releaseNames(releaseName).tlsSecret });
     const chart = resolveChartSettings(p, { ...a, subject, storage, replicas });
+    const bootstrap = resolveBootstrapSettings(p, a.bootstrap, {
+        subject, componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled,
+    });
+    const config = resolveClusterConfig(p, a.config ?? {}, chart.auditStorage.enabled, snapshotAuthMount(storage.type, a.backup), subject);
+    const operations = resolveOperationsSettings(p, a, {
+        name, namespace, releaseName, storage: storage.type, replicas, tls, aws, auditStorage: chart.auditStorage, config: config.settings,
+        custodyInSecretsManager: bootstrap.custody.type === "aws-secrets-manager",
+    });
     // Rendered once: the override check reads the same values the release receives.
-    const rendered = renderChartValues({ fullname: releaseName, replicas, storage: storage.type, usesAws, tls, chart });
+    const rendered = deepMerge(renderChartValues({ fullname: releaseName, replicas, storage: storage.type, usesAws, tls, chart }), operations.chartValues);
     for (const c of findValueConflicts(rendered, chart.values, chart.allowOverrides)) {
         p.add(`chart.values.${c.path}`, c.theirs, `contradicts the value this component manages (${c.ours === undefined ? "computed at deployment" : JSON.stringify(c.ours)})`,
             `set it through the typed argument, or list "${c.path}" in chart.allowOverrides if you mean it`);
     }
-    const bootstrap = resolveBootstrapSettings(p, a.bootstrap, {
-        subject, componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled,
-    });
-    const config = resolveClusterConfig(p, a.config ?? {}, chart.auditStorage.enabled, subject);
     p.throwIfAny(subject);
     return {
         name, subject, namespace, createNamespace: a.createNamespace ?? true, releaseName, replicas,
-        storage: storage.type, seal: seal.type, aws, tls, chart, values: deepMerge(rendered, chart.values), bootstrap, config,
+        storage: storage.type, seal: seal.type, aws, tls, chart, values: deepMerge(rendered, chart.values), bootstrap, config, operations,
     };
+}
+
+/** The auth mount of the Raft snapshot job, when there will be one. */
+function snapshotAuthMount(storage: StorageType, backup: VaultClusterArgs["backup"]): string | undefined {
+    const s = backup?.raftSnapshots;
+    return storage === "raft" && s?.enabled !== false ? s?.authMountPath ?? SNAPSHOT_AUTH_MOUNT : undefined;
 }
 
 function checkReplicas(p: Problems, replicas: number, storage: StorageType): void {
@@ -102,11 +116,17 @@ function checkReplicas(p: Problems, replicas: number, storage: StorageType): voi
     }
 }
 
-/** The cluster's configuration: audit on by default, writing to the audit volume. */
-function resolveClusterConfig(p: Problems, config: VaultConfigArgs, auditVolume: boolean, subject: string): ClusterSettings["config"] {
+/**
+ * The cluster's configuration: audit on by default, writing to the audit volume; and the in-cluster Kubernetes auth
+ * mount the Raft snapshot job logs in with, owned by the configuration (so that declaring it later moves nothing).
+ */
+function resolveClusterConfig(p: Problems, config: VaultConfigArgs, auditVolume: boolean, snapshotMount: string | undefined, subject: string): ClusterSettings["config"] {
+    const kubernetesAuth = config.kubernetesAuth ?? [];
     const args: VaultConfigArgs = {
         ...config,
         auditDevices: config.auditDevices ?? (auditVolume ? [{ type: "file", path: "file", options: { file_path: DEFAULT_AUDIT_FILE } }] : []),
+        kubernetesAuth: snapshotMount === undefined || kubernetesAuth.some((k) => (k.path ?? "kubernetes") === snapshotMount)
+            ? config.kubernetesAuth : [...kubernetesAuth, { path: snapshotMount, roles: {} }],
     };
     const settings = resolveConfigSettings(p, args, "config.", subject);
     if (!auditVolume) {

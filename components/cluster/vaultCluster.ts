@@ -5,7 +5,9 @@ import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { Provider } from "@pulumi/vault/provider";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
-import { createVaultRelease, serverConfigHcl } from "../chart/release";
+import { createVaultRelease, serverConfigFor } from "../chart/release";
+import { renderServerConfig } from "../chart/serverConfig";
+import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
 import { createBootstrap } from "../bootstrap/bootstrap";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import { VaultConfig } from "../config/vaultConfig";
@@ -52,6 +54,8 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly appRoleIds: pulumi.Output<Record<string, string>>;
     /** AppRole secret IDs (secret) of roles with `createSecretId`, by `<mount>/<role>`. */
     readonly appRoleSecretIds: pulumi.Output<Record<string, string>>;
+    /** The SNS topic the AWS alarms notify, when the cluster uses AWS and alarms are on. */
+    readonly alarmTopicArn?: pulumi.Output<string>;
 
     constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before the component (or anything else) is registered.
@@ -70,6 +74,7 @@ export class VaultCluster extends pulumi.ComponentResource {
             aws: s.aws, releaseName: s.releaseName, namespace: s.namespace, serviceAccount: s.releaseName,
             custody: s.bootstrap.custody.type === "aws-secrets-manager" ? s.bootstrap.custody : undefined,
             engineRoles: s.config.settings.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles)),
+            custodyReplicas: custodyReplicas(s.operations.backup.custodyReplicas),
         }, parent) : undefined;
         const tls = s.tls.enabled ? new ServerTls(name, {
             tls: s.tls, namespace, fullname: s.releaseName,
@@ -80,14 +85,15 @@ export class VaultCluster extends pulumi.ComponentResource {
 
         // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
         // calls KMS at start). Table, key and role reach the release through its values.
+        const serverConfig = pulumi.output({
+            fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage: s.storage, seal: s.seal, ui: s.chart.ui.enabled,
+            tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
+            region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
+        }).apply((plain) => renderServerConfig(withTelemetry(serverConfigFor(plain), s.operations.monitoring)));
         const release = createVaultRelease(name, {
             releaseName: s.releaseName, namespace, chart: s.chart, values: s.values,
             slots: {
-                serverConfig: serverConfigHcl({
-                    fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage: s.storage, seal: s.seal, ui: s.chart.ui.enabled,
-                    tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
-                    region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
-                }),
+                serverConfig,
                 roleArn: aws?.roleArn,
                 region: aws?.region,
                 caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
@@ -118,13 +124,29 @@ export class VaultCluster extends pulumi.ComponentResource {
         const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: bootstrap.provider, deletedWith: release });
         this.appRoleIds = pulumi.output(config.appRoleIds);
         this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
+
+        const ops = s.operations;
+        if (ops.monitoring) {
+            createMonitoring(name, ops.monitoring, { namespace, vaultProvider: bootstrap.provider, release, activeAddress: ops.context.activeAddress }, parent);
+        }
+        if (ops.backup.raftSnapshots) {
+            createRaftSnapshots(name, ops.backup.raftSnapshots, {
+                namespace, vaultProvider: bootstrap.provider, release, authMountDependsOn: [config], oidc: ops.context.oidc, tags: ops.context.tags,
+            }, parent);
+        }
+        if (aws && ops.alarms) {
+            this.alarmTopicArn = createAwsAlarms(name, ops.alarms, { tableName: aws.tableName, kmsKeyArn: aws.kmsKeyArn }, parent).topicArn;
+        }
+        if (aws?.tableArn && ops.backup.awsBackup) {
+            createDynamoDbBackup(name, ops.backup.awsBackup, { tableArn: aws.tableArn, kmsKeyArn: aws.kmsKeyArn, region: aws.region, tags: ops.context.tags }, parent);
+        }
         handles.set(this, { provider: bootstrap.provider, init: bootstrap.init, config });
 
         this.registerOutputs({
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
             caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
             serviceAccountName: this.serviceAccountName, rootToken: this.rootToken, custodyDescription: this.custodyDescription,
-            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds,
+            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, alarmTopicArn: this.alarmTopicArn,
         });
     }
 

@@ -19,7 +19,7 @@ export const SnapshotTarget = {
 export type SnapshotTarget = typeof SnapshotTarget[keyof typeof SnapshotTarget];
 
 /** Metrics, scraping, alert rules and the Grafana dashboard. */
-export interface MonitoringArgs {
+export interface Monitoring {
     /**
      * Vault's `telemetry` stanza (Prometheus format on `/v1/sys/metrics`, no hostname prefix) and a way for Prometheus
      * to read it. Set `false` to leave telemetry off.
@@ -59,13 +59,13 @@ export interface MonitoringArgs {
     /** Image of the token renewal job (sh and curl). @default "curlimages/curl:8.11.1" */
     jobImage?: string;
     /** Alert rules. @default a PrometheusRule with the default thresholds when prometheusOperator is set */
-    alerts?: AlertRulesArgs;
+    alerts?: AlertRules;
     /** The Grafana dashboard. @default shipped as JSON, no ConfigMap */
-    dashboard?: DashboardArgs;
+    dashboard?: Dashboard;
 }
 
 /** The `PrometheusRule` and its thresholds. */
-export interface AlertRulesArgs {
+export interface AlertRules {
     /** Create the `PrometheusRule`. Needs `prometheusOperator`. @default true when prometheusOperator is set */
     enabled?: boolean;
     /** 99th percentile of request handling time (ms) above which, for 10 minutes, requests count as slow. @default 1000 */
@@ -79,7 +79,7 @@ export interface AlertRulesArgs {
 }
 
 /** The dashboard as a ConfigMap for the Grafana sidecar. The JSON itself ships with the package either way. */
-export interface DashboardArgs {
+export interface Dashboard {
     /** Create a ConfigMap holding the dashboard, labelled for the Grafana sidecar. @default false */
     configMap?: boolean;
     /** Namespace of the ConfigMap: one the sidecar watches. @default the cluster's namespace */
@@ -91,7 +91,7 @@ export interface DashboardArgs {
 }
 
 /** CloudWatch alarms and EventBridge rules on the AWS side of the cluster. */
-export interface AlarmsArgs {
+export interface Alarms {
     /**
      * DynamoDB throttling and system error alarms (with DynamoDB storage) and KMS key disable / deletion rules, all
      * reaching one SNS topic.
@@ -109,20 +109,20 @@ export interface AlarmsArgs {
 }
 
 /** Backups: Raft snapshots, an AWS Backup plan for the DynamoDB table, custody replicas. */
-export interface BackupArgs {
+export interface Backup {
     /** Scheduled Raft snapshots (Raft storage only). @default every 6 hours with Raft storage */
-    raftSnapshots?: RaftSnapshotArgs;
+    raftSnapshots?: RaftSnapshots;
     /** An AWS Backup plan for the DynamoDB table, on top of point-in-time recovery. @default none */
-    awsBackup?: AwsBackupArgs;
+    awsBackup?: AwsBackup;
     /**
      * Replicas of the Secrets Manager custody secrets in other regions, so the recovery keys survive a region loss.
      * @default []
      */
-    custodyReplicas?: CustodyReplicaArgs[];
+    custodyReplicas?: CustodyReplica[];
 }
 
 /** The snapshot CronJob and where it writes. */
-export interface RaftSnapshotArgs {
+export interface RaftSnapshots {
     /** Take snapshots. Refused with DynamoDB storage. @default true with Raft storage */
     enabled?: boolean;
     /** Cron schedule (the cluster's time zone, usually UTC). @default "0 0,6,12,18 * * *" (every 6 hours) */
@@ -154,7 +154,7 @@ export interface RaftSnapshotArgs {
 }
 
 /** AWS Backup for the DynamoDB table. */
-export interface AwsBackupArgs {
+export interface AwsBackup {
     /** Create a backup vault, plan and selection for the table. @default false */
     enabled?: boolean;
     /** Schedule, as an AWS cron expression. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
@@ -164,7 +164,7 @@ export interface AwsBackupArgs {
 }
 
 /** One more region holding a copy of the custody secrets. */
-export interface CustodyReplicaArgs {
+export interface CustodyReplica {
     /** The region, e.g. `"eu-central-1"`; not the cluster's own. @default none: required */
     region: string;
     /**
@@ -176,7 +176,7 @@ export interface CustodyReplicaArgs {
 }
 
 /** Rotation of the file audit log by a sidecar that shares the server pod's process namespace. */
-export interface AuditRotationArgs {
+export interface AuditRotation {
     /** Rotate the audit log. @default true when audit storage is on and a file audit device writes to it */
     enabled?: boolean;
     /** Rotate when the log reaches this size (Kubernetes quantity). @default "100Mi" */

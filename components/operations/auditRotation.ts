@@ -1,6 +1,6 @@
 import { AUDIT_MOUNT_PATH } from "../cluster/names";
 import { Problems, durationSeconds, isDuration, isPlainObject } from "../validation";
-import type { AuditRotationArgs } from "./args";
+import type { AuditRotation } from "./args";
 import { IMAGES, checkCount, checkPinnedImage, checkQuantity, quantityBytes } from "./checks";
 import type { OperationsContext } from "./context";
 import { CONTAINER_SECURITY, POD_SECURITY } from "./jobs";
@@ -24,7 +24,7 @@ const VOLUME_SHARE = 0.8;
  * Validates the rotation arguments and settles their defaults: on whenever a file audit device writes to the audit
  * volume. The kept files must fit the volume even uncompressed, so the rotation itself cannot fill it.
  */
-export function resolveAuditRotationSettings(p: Problems, args: AuditRotationArgs | undefined, ctx: OperationsContext): AuditRotationSettings | undefined {
+export function resolveAuditRotationSettings(p: Problems, args: AuditRotation | undefined, ctx: OperationsContext): AuditRotationSettings | undefined {
     if (args !== undefined) p.check(isPlainObject(args), "auditRotation", args, "must be an object", "e.g. { maxSize: \"100Mi\", keep: 7 }");
     const a = args ?? {};
     const files = ctx.audit.enabled ? ctx.audit.filePaths : [];

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../aws/policies";
 import { DYNAMODB_ACTIONS } from "../aws/policies";
 import { Problems, isPlainObject } from "../validation";
-import type { AlarmsArgs } from "./args";
+import type { Alarms } from "./args";
 import type { OperationsContext } from "./context";
 
 export interface AlarmSettings {
@@ -13,13 +13,13 @@ export interface AlarmSettings {
     /** Prefix of alarm and rule names, `<component name>-vault`. */
     namePrefix: string;
     region?: string;
-    tags: Record<string, string>;
+    tags: Record<string, pulumi.Input<string>>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Validates the alarm arguments: on by default whenever the cluster uses AWS, off (and refused) otherwise. */
-export function resolveAlarmSettings(p: Problems, args: AlarmsArgs | undefined, ctx: OperationsContext): AlarmSettings | undefined {
+export function resolveAlarmSettings(p: Problems, args: Alarms | undefined, ctx: OperationsContext): AlarmSettings | undefined {
     if (args !== undefined) p.check(isPlainObject(args), "alarms", args, "must be an object", "e.g. { emailEndpoints: [\"oncall@example.com\"] }");
     const a = args ?? {};
     if (!ctx.usesAws) {

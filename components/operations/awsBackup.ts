@@ -13,8 +13,8 @@ export interface AwsBackupDeps {
     tableArn: pulumi.Input<string>;
     /** The cluster key: it encrypts the recovery points too. */
     kmsKeyArn: pulumi.Input<string>;
-    region?: string;
-    tags?: Record<string, string>;
+    region?: pulumi.Input<string>;
+    tags?: Record<string, pulumi.Input<string>>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Problems, REDACTED, isPlainObject, isPositiveInteger } from "../validation";
-import { SnapshotTarget, type AwsBackupArgs, type BackupArgs, type RaftSnapshotArgs } from "./args";
+import { SnapshotTarget, type AwsBackup, type Backup, type RaftSnapshots } from "./args";
 import { IMAGES, checkCount, checkPinnedImage, checkQuantity, cronMaxGapSeconds, isCronSchedule } from "./checks";
 import type { OperationsContext } from "./context";
 import { checkReservedPolicy, type WatchedCronJob } from "./monitoringSettings";
@@ -9,13 +9,13 @@ import { checkReservedPolicy, type WatchedCronJob } from "./monitoringSettings";
 export const SNAPSHOT_IDENTITY = "raft-snapshot";
 /** Audience of the job's projected service account token, bound by the auth role: the token is good for Vault only. */
 export const SNAPSHOT_TOKEN_AUDIENCE = "vault";
+/** The Kubernetes auth mount the job logs in with, unless told otherwise. */
+export const SNAPSHOT_AUTH_MOUNT = "kubernetes";
 
 /** The snapshot job's Vault identity. */
 export interface SnapshotIdentitySettings {
     policyName: string;
     authMount: string;
-    /** The configuration has no in-cluster Kubernetes auth mount at `authMount`: the feature creates one. */
-    createAuthMount: boolean;
     roleName: string;
     audience: string;
     /** Vault durations of the job's token. */
@@ -79,7 +79,7 @@ const PREFIX = /^([A-Za-z0-9!_.*'()-]+\/)*$/;
  * Validates the backup arguments and settles their defaults: Raft snapshots on with Raft storage (to S3 through IRSA
  * when the cluster uses AWS with an OIDC provider, to a volume otherwise), the AWS Backup plan off, no custody replicas.
  */
-export function resolveBackupSettings(p: Problems, args: BackupArgs | undefined, ctx: OperationsContext): BackupSettings {
+export function resolveBackupSettings(p: Problems, args: Backup | undefined, ctx: OperationsContext): BackupSettings {
     if (args !== undefined) p.check(isPlainObject(args), "backup", args, "must be an object", "e.g. { raftSnapshots: { schedule: \"0 * * * *\" } }");
     const a = args ?? {};
     return {
@@ -102,7 +102,7 @@ function onlyWith(p: Problems, a: object, fields: string[], prefix: string, why:
     }
 }
 
-function resolveSnapshots(p: Problems, a: RaftSnapshotArgs | undefined, ctx: OperationsContext): RaftSnapshotSettings | undefined {
+function resolveSnapshots(p: Problems, a: RaftSnapshots | undefined, ctx: OperationsContext): RaftSnapshotSettings | undefined {
     const f = "backup.raftSnapshots";
     const s = a ?? {};
     if (ctx.storage !== "raft") {
@@ -156,8 +156,8 @@ function resolveSnapshots(p: Problems, a: RaftSnapshotArgs | undefined, ctx: Ope
     return { ...base, volume: { claimName: `${ctx.fullname}-snapshots`, size, storageClass: s.storageClass, keep } };
 }
 
-function resolveIdentity(p: Problems, s: RaftSnapshotArgs, ctx: OperationsContext): SnapshotIdentitySettings {
-    const authMount = s.authMountPath ?? "kubernetes";
+function resolveIdentity(p: Problems, s: RaftSnapshots, ctx: OperationsContext): SnapshotIdentitySettings {
+    const authMount = s.authMountPath ?? SNAPSHOT_AUTH_MOUNT;
     const mount = ctx.kubernetesAuthMounts.find((k) => k.path === authMount);
     if (mount) {
         p.check(mount.inCluster, "backup.raftSnapshots.authMountPath", authMount, "is a Kubernetes auth mount for another cluster",
@@ -167,12 +167,12 @@ function resolveIdentity(p: Problems, s: RaftSnapshotArgs, ctx: OperationsContex
     }
     checkReservedPolicy(p, ctx, SNAPSHOT_IDENTITY, "backup.raftSnapshots");
     return {
-        policyName: SNAPSHOT_IDENTITY, authMount, createAuthMount: mount === undefined, roleName: SNAPSHOT_IDENTITY,
+        policyName: SNAPSHOT_IDENTITY, authMount, roleName: SNAPSHOT_IDENTITY,
         audience: SNAPSHOT_TOKEN_AUDIENCE, tokenTtl: "15m", tokenMaxTtl: "30m",
     };
 }
 
-function resolveAwsBackup(p: Problems, a: AwsBackupArgs | undefined, ctx: OperationsContext): AwsBackupSettings | undefined {
+function resolveAwsBackup(p: Problems, a: AwsBackup | undefined, ctx: OperationsContext): AwsBackupSettings | undefined {
     const f = "backup.awsBackup";
     if (!a?.enabled) {
         onlyWith(p, a ?? {}, ["schedule", "deleteAfterDays"], f, "only applies with awsBackup.enabled: true", "set enabled: true, or remove it");
@@ -186,7 +186,7 @@ function resolveAwsBackup(p: Problems, a: AwsBackupArgs | undefined, ctx: Operat
     return { vaultName: `${ctx.name}-vault`, planName: `${ctx.name}-vault`, roleName: `${ctx.name}-vault-backup`, schedule, deleteAfterDays };
 }
 
-function resolveReplicas(p: Problems, a: BackupArgs, ctx: OperationsContext): CustodyReplicaSettings[] {
+function resolveReplicas(p: Problems, a: Backup, ctx: OperationsContext): CustodyReplicaSettings[] {
     const replicas = a.custodyReplicas ?? [];
     if (replicas.length > 0) {
         p.check(ctx.custodyInSecretsManager, "backup.custodyReplicas", replicas.map((r) => r.region), "only applies to aws-secrets-manager custody",

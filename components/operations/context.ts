@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings } from "../cluster/settings";
-import { AUDIT_MOUNT_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
+import type { AwsSettings } from "../aws/settings";
+import { AUDIT_MOUNT_PATH, releaseNames, TLS_FILES, VAULT_PORT } from "../cluster/names";
 import { IN_CLUSTER_KUBERNETES_HOST } from "../config/settings";
+import type { ConfigSettings } from "../config/settings";
+import { knownNow } from "../validation";
 
 /**
  * What the operations settings need to know about the cluster they belong to: plain values, settled before anything
@@ -27,7 +29,7 @@ export interface OperationsContext {
     /** Region of the table and key, when pinned. */
     region?: string;
     /** Tags of every AWS resource. */
-    tags: Record<string, string>;
+    tags: Record<string, pulumi.Input<string>>;
     /** Audit volume per pod and the files that file audit devices write on it. */
     audit: { enabled: boolean; size: string; filePaths: string[] };
     /** Kubernetes auth mounts of the configuration: whether each reviews tokens of this cluster, and its roles. */
@@ -42,34 +44,64 @@ export interface OperationsContext {
 export const JOB_CA_DIR = "/vault/tls";
 export const JOB_CA_FILE = `${JOB_CA_DIR}/${TLS_FILES.ca}`;
 
-/** The context of a cluster, from its validated settings (the audit device default is already applied there). */
-export function operationsContext(s: ClusterSettings): OperationsContext {
-    const create = s.aws && "create" in s.aws.role ? s.aws.role.create : undefined;
-    const devices = s.config.auditDevices ?? [];
+/** What the operations stage reads of the cluster, as the cluster's settings hold it. */
+export interface OperationsContextInput {
+    name: string;
+    namespace: pulumi.Input<string>;
+    releaseName: string;
+    storage: "dynamodb" | "raft";
+    replicas: pulumi.Input<number>;
+    tls: { enabled: boolean; secretName: pulumi.Input<string> };
+    aws?: AwsSettings;
+    auditStorage: { enabled: boolean; size: string };
+    config: ConfigSettings;
+    custodyInSecretsManager: boolean;
+}
+
+/**
+ * The context of a cluster, from its validated settings (the audit device default is already applied there). The
+ * operations name the namespace, the replica count, the TLS secret and the region in rules, prefixes and volumes: an
+ * output there is a problem when a feature needs it (`needsKnownValues`).
+ */
+export function operationsContext(s: OperationsContextInput): OperationsContext & { unknown: string[] } {
+    const create = s.aws?.role.create;
+    const namespace = knownNow(s.namespace);
+    const replicas = knownNow(s.replicas);
+    const tlsSecretName = s.tls.enabled ? knownNow(s.tls.secretName) : undefined;
+    const region = knownNow(s.aws?.region);
+    const unknown = [
+        ...(namespace === undefined ? ["namespace"] : []),
+        ...(replicas === undefined ? ["replicas"] : []),
+        ...(s.tls.enabled && tlsSecretName === undefined ? ["tls.existingSecretName"] : []),
+        ...(s.aws?.region !== undefined && region === undefined ? ["region"] : []),
+    ];
+    const names = releaseNames(s.releaseName);
+    const scheme = s.tls.enabled ? "https" : "http";
     return {
         name: s.name,
-        namespace: s.namespace,
+        namespace: namespace ?? "",
         releaseName: s.releaseName,
-        fullname: s.names.fullname,
-        storage: s.storage.type,
-        replicas: s.replicas,
-        activeAddress: `${s.names.scheme}://${s.names.activeService}.${s.namespace}.svc:${VAULT_PORT}`,
-        tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
+        fullname: names.fullname,
+        storage: s.storage,
+        replicas: replicas ?? 1,
+        activeAddress: `${scheme}://${names.activeService}.${namespace ?? ""}.svc:${VAULT_PORT}`,
+        tlsSecretName,
         usesAws: s.aws !== undefined,
         oidc: create ? { providerArn: create.oidcProviderArn, providerUrl: create.oidcProviderUrl } : undefined,
-        region: s.aws?.region,
+        region,
         tags: s.aws?.tags ?? {},
         audit: {
             enabled: s.auditStorage.enabled,
             size: s.auditStorage.size,
-            filePaths: devices
-                .filter((d) => d.type === "file" && typeof d.options?.file_path === "string" && d.options.file_path.startsWith(`${AUDIT_MOUNT_PATH}/`))
-                .map((d) => d.options!.file_path as string),
+            filePaths: s.config.auditDevices
+                .filter((d) => d.type === "file" && typeof d.options.file_path === "string" && d.options.file_path.startsWith(`${AUDIT_MOUNT_PATH}/`))
+                .map((d) => d.options.file_path),
         },
         kubernetesAuthMounts: s.config.kubernetesAuth.map((k) => ({
             path: k.path, inCluster: k.host === IN_CLUSTER_KUBERNETES_HOST, roleNames: k.roles.map((r) => r.name),
         })),
         vaultPolicyNames: s.config.policies.map((x) => x.name),
-        custodyInSecretsManager: s.bootstrap.custody.type === "aws-secrets-manager",
+        custodyInSecretsManager: s.custodyInSecretsManager,
+        unknown,
     };
 }

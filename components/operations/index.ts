@@ -1,6 +1,7 @@
 /** Operations: metrics, alerts, dashboard, AWS alarms, backups, restore support and audit log rotation. */
 export * from "./args";
-export { operationsContext, type OperationsContext } from "./context";
+export { operationsContext, type OperationsContext, type OperationsContextInput } from "./context";
+export { resolveOperationsSettings, type OperationsSettings } from "./settings";
 export { resolveMonitoringSettings, METRICS_POLICY_NAME, type MonitoringSettings, type WatchedCronJob } from "./monitoringSettings";
 export { withTelemetry, monitoringChartValues, METRICS_PATH } from "./telemetry";
 export { renderServiceMonitor } from "./serviceMonitor";

@@ -1,6 +1,6 @@
 import type { TelemetryConfig } from "../chart/serverConfig";
 import { Problems, durationSeconds, isDnsLabel, isDuration, isPlainObject } from "../validation";
-import { MetricsAccess, type MonitoringArgs } from "./args";
+import { MetricsAccess, type Monitoring } from "./args";
 import { IMAGES, checkLabels, checkPinnedImage, isPromDuration, promDurationSeconds } from "./checks";
 import type { OperationsContext } from "./context";
 
@@ -83,7 +83,7 @@ export interface WatchedCronJob {
  * unauthenticated access is chosen, a ServiceMonitor and alert rules only when the Prometheus Operator is said to be
  * there, scrape annotations otherwise.
  */
-export function resolveMonitoringSettings(p: Problems, args: MonitoringArgs | undefined, ctx: OperationsContext,
+export function resolveMonitoringSettings(p: Problems, args: Monitoring | undefined, ctx: OperationsContext,
     watched: WatchedCronJob[] = []): MonitoringSettings | undefined {
     const a = args ?? {};
     if (args !== undefined) p.check(isPlainObject(args), "monitoring", args, "must be an object", "e.g. { prometheusOperator: true }");
@@ -146,7 +146,7 @@ export function resolveMonitoringSettings(p: Problems, args: MonitoringArgs | un
     };
 }
 
-function resolveToken(p: Problems, a: MonitoringArgs, ctx: OperationsContext): MetricsTokenSettings {
+function resolveToken(p: Problems, a: Monitoring, ctx: OperationsContext): MetricsTokenSettings {
     const period = a.tokenPeriod ?? "768h";
     p.check(isDuration(period) && durationSeconds(period) >= 2 * 86400, "monitoring.tokenPeriod", period,
         "must be a duration of at least 48h: the token is renewed once a day", "e.g. \"768h\"");
@@ -167,7 +167,7 @@ export function checkReservedPolicy(p: Problems, ctx: OperationsContext, policy:
     p.check(!ctx.vaultPolicyNames.includes(policy), `config.policies.${policy}`, policy, `is the policy ${feature} writes`, "choose another policy name");
 }
 
-function resolveAlerts(p: Problems, a: MonitoringArgs, ctx: OperationsContext, operator: boolean, watchedCronJobs: WatchedCronJob[]): AlertSettings {
+function resolveAlerts(p: Problems, a: Monitoring, ctx: OperationsContext, operator: boolean, watchedCronJobs: WatchedCronJob[]): AlertSettings {
     const r = a.alerts ?? {};
     const enabled = r.enabled ?? operator;
     if (enabled && !operator) {
@@ -193,7 +193,7 @@ function resolveAlerts(p: Problems, a: MonitoringArgs, ctx: OperationsContext, o
     };
 }
 
-function resolveDashboard(p: Problems, a: MonitoringArgs, ctx: OperationsContext): DashboardConfigMapSettings | undefined {
+function resolveDashboard(p: Problems, a: Monitoring, ctx: OperationsContext): DashboardConfigMapSettings | undefined {
     const d = a.dashboard ?? {};
     const namespace = d.namespace ?? ctx.namespace;
     p.check(isDnsLabel(namespace), "monitoring.dashboard.namespace", namespace, "is not a namespace name", "e.g. \"monitoring\"");

@@ -12,14 +12,11 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { CronJob } from "@pulumi/kubernetes/batch/v1/cronJob";
 import { PersistentVolumeClaim } from "@pulumi/kubernetes/core/v1/persistentVolumeClaim";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1/serviceAccount";
-import { AuthBackend } from "@pulumi/vault/authBackend";
 import { Policy } from "@pulumi/vault/policy";
-import { AuthBackendConfig as KubernetesAuthBackendConfig } from "@pulumi/vault/kubernetes/authBackendConfig";
 import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
 import type { Provider as VaultProvider } from "@pulumi/vault/provider";
 import { irsaTrustPolicy } from "../aws/policies";
 import { renderPolicy } from "../config/policy";
-import { IN_CLUSTER_KUBERNETES_HOST } from "../config/settings";
 import { durationSeconds } from "../validation";
 import { bucketPrefix, snapshotWriterPolicy, tlsOnlyBucketPolicy } from "./awsPolicies";
 import type { RaftSnapshotSettings } from "./backupSettings";
@@ -33,11 +30,11 @@ export interface SnapshotDeps {
     vaultProvider: VaultProvider;
     /** The Helm release: Vault resources are deleted with it. */
     release: pulumi.Resource;
-    /** Resources the job's auth role must wait for (the configuration's mount when the job reuses it). */
+    /** Resources the job's auth role must wait for: the configuration that declares its mount. */
     authMountDependsOn?: pulumi.Resource[];
     /** The OIDC provider for the job's IRSA role (S3 target). */
     oidc?: OperationsContext["oidc"];
-    tags?: Record<string, string>;
+    tags?: Record<string, pulumi.Input<string>>;
 }
 
 export interface SnapshotResources {
@@ -57,19 +54,12 @@ export function createRaftSnapshots(name: string, s: RaftSnapshotSettings, deps:
     const vault = { ...opts, provider: deps.vaultProvider, deletedWith: deps.release };
     const id = s.identity;
     const policy = new Policy(`${name}-policy-${id.policyName}`, { name: id.policyName, policy: renderPolicy(SNAPSHOT_POLICY_RULES) }, vault);
-    let backend: pulumi.Input<string> = id.authMount;
-    let mountDependsOn = deps.authMountDependsOn ?? [];
-    if (id.createAuthMount) {
-        const mount = new AuthBackend(`${name}-auth-${id.authMount}`, { type: "kubernetes", path: id.authMount, description: "Kubernetes auth (in-cluster)" }, vault);
-        const config = new KubernetesAuthBackendConfig(`${name}-auth-config-${id.authMount}`, { backend: mount.path, kubernetesHost: IN_CLUSTER_KUBERNETES_HOST }, vault);
-        backend = mount.path;
-        mountDependsOn = [config];
-    }
+    // The mount is the configuration's (the cluster declares it there): the role waits for it.
     new KubernetesAuthBackendRole(`${name}-role-${id.authMount}/${id.roleName}`, {
-        backend, roleName: id.roleName,
+        backend: id.authMount, roleName: id.roleName,
         boundServiceAccountNames: [s.serviceAccountName], boundServiceAccountNamespaces: [s.namespace], audience: id.audience,
         tokenPolicies: [policy.name], tokenTtl: durationSeconds(id.tokenTtl), tokenMaxTtl: durationSeconds(id.tokenMaxTtl),
-    }, { ...vault, dependsOn: mountDependsOn });
+    }, { ...vault, dependsOn: deps.authMountDependsOn ?? [] });
 
     const meta = (manifest: Record<string, any>) => ({ ...manifest.metadata, namespace: deps.namespace });
     if (s.volume) {
@@ -114,7 +104,7 @@ export function createRaftSnapshots(name: string, s: RaftSnapshotSettings, deps:
 }
 
 /** The snapshot bucket: private, TLS only, encrypted, versioned, snapshots expiring after the retention; protected. */
-function createBucket(name: string, s: RaftSnapshotSettings, retentionDays: number, tags: Record<string, string>, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+function createBucket(name: string, s: RaftSnapshotSettings, retentionDays: number, tags: Record<string, pulumi.Input<string>>, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
     const region = s.s3!.region;
     const bucket = new Bucket(`${name}-vault-snapshots`, { region, bucketPrefix: bucketPrefix(name), forceDestroy: false, tags }, { ...opts, protect: true });
     new BucketPublicAccessBlock(`${name}-vault-snapshots`, {

@@ -35,3 +35,9 @@ export function serverHcl(values: Record<string, any>): string {
     const ha = values.server.ha;
     return ha.raft?.enabled ? ha.raft.config : ha.config;
 }
+
+/** A cluster's chart values as rendered (before the release), with its slots filled by stand-ins, for schema checks. */
+export function renderedValues(args: VaultClusterArgs, serverConfig = "ui = true\n"): Record<string, any> {
+    const s = require("../../components/cluster/settings").resolveClusterSettings("prod", args);
+    return require("../../components/chart/values").fillSlots(s.values, { serverConfig, roleArn: "arn:aws:iam::123456789012:role/vault", region: "eu-west-1", caCertBase64: "Q0E=" });
+}

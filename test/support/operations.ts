@@ -1,29 +1,16 @@
 import type { VaultClusterArgs } from "../../components";
 import { resolveClusterSettings } from "../../components/cluster/settings";
-import {
-    operationsContext, resolveAlarmSettings, resolveAuditRotationSettings, resolveBackupSettings, resolveMonitoringSettings, watchedSnapshots,
-} from "../../components/operations";
-import type { AlarmsArgs, AuditRotationArgs, BackupArgs, MonitoringArgs } from "../../components/operations";
-import { Problems } from "../../components/validation";
+import type { Alarms, AuditRotation, Backup, Monitoring } from "../../components/operations";
 
 export interface OperationsArgs {
-    monitoring?: MonitoringArgs;
-    alarms?: AlarmsArgs;
-    backup?: BackupArgs;
-    auditRotation?: AuditRotationArgs;
+    monitoring?: Monitoring;
+    alarms?: Alarms;
+    backup?: Backup;
+    auditRotation?: AuditRotation;
 }
 
-/**
- * Every operations setting of a cluster named "prod", resolved as a cluster resolves them: the backup first (the alert
- * rules watch its job), all problems collected into one InputError.
- */
+/** Every operations setting of a cluster named "prod", resolved as the cluster resolves them (one InputError for all). */
 export function resolveOperations(cluster: VaultClusterArgs, a: OperationsArgs = {}) {
-    const ctx = operationsContext(resolveClusterSettings("prod", cluster));
-    const p = new Problems();
-    const backup = resolveBackupSettings(p, a.backup, ctx);
-    const monitoring = resolveMonitoringSettings(p, a.monitoring, ctx, watchedSnapshots(backup));
-    const alarms = resolveAlarmSettings(p, a.alarms, ctx);
-    const rotation = resolveAuditRotationSettings(p, a.auditRotation, ctx);
-    p.throwIfAny(`VaultCluster "prod"`);
-    return { ctx, backup, monitoring, alarms, rotation };
+    const o = resolveClusterSettings("prod", { ...cluster, ...a }).operations;
+    return { ctx: o.context, backup: o.backup, monitoring: o.monitoring, alarms: o.alarms, rotation: o.auditRotation };
 }
