@@ -28,7 +28,9 @@ function sidecar(args?: AuditRotation) {
 async function startWriter(dir: string, file: string): Promise<{ child: ChildProcess; name: string; stop: () => Promise<number> }> {
     const name = `vlt${randomBytes(3).toString("hex")}`;
     symlinkSync(process.execPath, join(dir, name));
+    // Node 24 names its main thread "MainThread": the title puts the name back into /proc/<pid>/comm, as Vault's is.
     const program = `
+        process.title = ${JSON.stringify(name)};
         const fs = require("fs");
         let fd = fs.openSync(process.argv[1], "a"), n = 0;
         process.on("SIGHUP", () => { fs.closeSync(fd); fd = fs.openSync(process.argv[1], "a"); });

@@ -172,7 +172,7 @@ describe("examples: agreement with the package", () => {
 
     it("with-vault-app-access.ts builds, under Pulumi mocks, the devwebapp of devwebapp.yaml and serviceaccount.yaml", async () => {
         const recorder = await installMocks();
-        const { devwebapp, DEVWEB_CONFIG_TEMPLATE } = await import("../examples/vault-agent-injector/with-vault-app-access");
+        const { devwebapp, DEVWEB_CONFIG_TEMPLATE } = require("../examples/vault-agent-injector/with-vault-app-access") as typeof import("../examples/vault-agent-injector/with-vault-app-access");
         const { access } = devwebapp();
         await settle();
         const yamlDeployment = docOf("Deployment", "devwebapp").doc;

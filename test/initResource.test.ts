@@ -13,6 +13,8 @@ import { FakeKubernetes } from "./support/fakeKubernetes";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const VAULT_PROVIDER = "pulumi:providers:vault";
+/** The init runtime, loaded when a test first needs it (a CommonJS require: native import() wants file extensions). */
+const initRuntime = () => require("../components/bootstrap/initRuntime") as typeof import("../components/bootstrap/initRuntime");
 
 describe("init resource and chained Vault provider under mocks", () => {
     it("creates the init step after the release, with the default custody and secret outputs", async () => {
@@ -122,7 +124,7 @@ describe("the init resource's provider when a step after init fails", function (
     const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
 
     it("is recorded anyway (created, failed to initialize) with the keys in its secret state, and the next update finishes", async () => {
-        const { create, update } = await import("../components/bootstrap/initRuntime");
+        const { create, update } = initRuntime();
         const fake = await new FakeVault({ seal: "shamir", replicas: 2, certificate }).start();
         try {
             const inputs = {
@@ -153,7 +155,7 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
     let created: { id: string; outs: any };
     let inputs: any;
     before(async () => {
-        const { create } = await import("../components/bootstrap/initRuntime");
+        const { create } = initRuntime();
         fake = await new FakeVault({ seal: "shamir", replicas: 3, certificate }).start();
         inputs = {
             apiAddress: fake.addresses[0], replicaAddresses: fake.addresses, caCertPem: ca.certPem, seal: "shamir" as const, keyShares: 5,
@@ -162,7 +164,7 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
         created = await create(inputs) as { id: string; outs: any };
     });
     after(() => fake?.stop());
-    const diff = async (news: unknown) => (await import("../components/bootstrap/initRuntime")).diff(created.id, created.outs, news as any);
+    const diff = async (news: unknown) => initRuntime().diff(created.id, created.outs, news as any);
 
     it("reports no change while every replica is unsealed, after asking each one", async () => {
         const before = fake.requestsTo("GET", "/v1/sys/seal-status").length;
@@ -172,7 +174,7 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
     });
 
     it("reports a change when a replica restarted sealed, and the update unseals it without a new init", async () => {
-        const { update } = await import("../components/bootstrap/initRuntime");
+        const { update } = initRuntime();
         fake.restart(2);
         assert.equal((await diff(inputs)).changes, true);
         await update(created.id, created.outs, inputs);
@@ -189,14 +191,14 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
     });
 
     it("verifies the replicas with replicaCaCertPem when the API address has another trust anchor", async () => {
-        const { diff: diffOf } = await import("../components/bootstrap/initRuntime");
+        const { diff: diffOf } = initRuntime();
         const olds = { ...created.outs, caCertPem: undefined };
         assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined, replicaCaCertPem: ca.certPem })).changes, false);
         assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined })).changes, true, "the system roots cannot verify the replicas: cannot tell");
     });
 
     it("does not ask the replicas with an auto-unseal seal", async () => {
-        const { diff: diffOf } = await import("../components/bootstrap/initRuntime");
+        const { diff: diffOf } = initRuntime();
         const before = fake.requests.length;
         const olds = { ...created.outs, seal: "awskms" };
         assert.equal((await diffOf(created.id, olds, { ...inputs, seal: "awskms", replicaAddresses: [] })).changes, false);

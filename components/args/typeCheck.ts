@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Problems, REDACTED, isPlainObject } from "../validation";
+// Imported (not required) so that the build ships it beside this module.
+import argsSchemaJson = require("./argsSchema.json");
 
 /** A JSON Schema object (argsSchema.json is generated from the Args interfaces: test/tools/generate.ts). */
 export type JsonSchema = Record<string, unknown>;
@@ -19,7 +21,7 @@ let ajv: { compile(schema: JsonSchema): Validate } | undefined;
 const validators = new Map<string, Validate>();
 
 function argsSchema(): JsonSchema {
-    return require("./argsSchema.json");
+    return argsSchemaJson as JsonSchema;
 }
 
 /** A validator for the schema at `pointer`; ajv and the generated schema load on first use, compiled once. */

@@ -12,7 +12,7 @@ const tsNodeModule = /\.ts$/.test(runtimeModule) ? require.resolve("ts-node") : 
 function loadRuntime(): typeof import("./initRuntime") {
     const g = globalThis as { __vaultClusterTsNode?: boolean };
     if (tsNodeModule && !g.__vaultClusterTsNode) {
-        require(tsNodeModule).register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+        require(tsNodeModule).register({ transpileOnly: true, compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } });
         g.__vaultClusterTsNode = true;
     }
     return require(runtimeModule);

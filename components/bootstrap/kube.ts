@@ -29,7 +29,7 @@ export interface ClientNode {
 
 const CLIENT_NODE = "@kubernetes/client-node";
 
-/** `@kubernetes/client-node` is an ES module: loaded on first use only (Node >= 20.19 can require it). */
+/** `@kubernetes/client-node` is an ES module, imported on first use only. */
 export function clientNode(): Promise<ClientNode> {
     return import(CLIENT_NODE) as Promise<ClientNode>;
 }

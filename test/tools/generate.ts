@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import * as ts from "typescript";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import type { JsonSchema } from "../../components/args/typeCheck";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -46,7 +47,6 @@ export interface PackageSchema {
 
 /** The package schema as `pulumi package add` infers it, from the same ComponentProvider the plugin host runs. */
 export async function inferPackageSchema(): Promise<PackageSchema> {
-    const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental");
     const components = require(join(ROOT, "components"));
     const provider = new ComponentProvider({ dirname: ROOT, name: pluginName(), components: COMPONENTS.map((c) => components[c]) });
     return JSON.parse(await provider.getSchema());
