@@ -15,7 +15,7 @@ export type CaCertResult = { pem: string } | { problem: string };
 export function parseCaCert(value: string, now = new Date()): CaCertResult {
     let text = value.trim();
     if (!text.includes("-----BEGIN")) {
-        if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) return { problem: "is neither a PEM certificate nor base64 of one" };
+        if (!/^[A-Za-z0-9+/=\r\n]+$/.test(text)) return { problem: "is neither a PEM certificate nor base64 of one" };
         text = Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8").trim();
         if (!text.includes("-----BEGIN")) return { problem: "is base64, but not of a PEM certificate" };
     }

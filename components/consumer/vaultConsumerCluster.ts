@@ -98,7 +98,8 @@ class Wiring {
             const m = reviewerManifests(a.reviewer);
             const sa = new ServiceAccount(this.name("reviewer"), m.serviceAccount, this.k8s(a.reviewer.namespace));
             new ClusterRoleBinding(this.name("reviewer-auth-delegator"), m.binding, { parent: this.parent, dependsOn: [sa] });
-            const token = new Secret(this.name("reviewer-token"), m.tokenSecret, { ...this.k8s(a.reviewer.namespace, [sa]), additionalSecretOutputs: ["data"] });
+            // The Secret's data is a secret output of the Kubernetes SDK: the token never appears in plain state.
+            const token = new Secret(this.name("reviewer-token"), m.tokenSecret, this.k8s(a.reviewer.namespace, [sa]));
             this.reviewerJwt = pulumi.secret(token.data.apply((data) => {
                 const jwt = data?.token;
                 if (!jwt) throw new Error(`${this.subject}: the token controller left Secret ${a.reviewer!.namespace}/${m.tokenSecretName} without a token`);
@@ -223,7 +224,7 @@ class Wiring {
                 const secretId = new AuthBackendRoleSecretId(this.name(`vso-secret-id-${key}`), {
                     backend: a.mount, roleName: a.role, ttl: seconds(a.secretIdTtl), cidrLists: a.secretIdCidrs,
                     metadata: JSON.stringify({ "vault-consumer-cluster": this.s.name, "kubernetes-secret": `${a.namespace}/${secretIdSecretName(a)}` }),
-                }, { ...this.vaultOpts, additionalSecretOutputs: ["secretId"] });
+                }, this.vaultOpts);
                 needs.push(new Secret(this.name(`vso-secret-id-secret-${key}`), {
                     metadata: { name: secretIdSecretName(a), namespace: a.namespace },
                     type: "Opaque",
