@@ -53,7 +53,6 @@ describe("examples: layout and pairing", () => {
             "csi-provider: Deployment webapp",
             "csi-provider: SecretProviderClass vault-database",
             "csi-provider: ServiceAccount db",
-            "external-secrets: ClusterRoleBinding external-secrets-vault-tokenreview",
             "external-secrets: ExternalSecret db-credentials",
             "external-secrets: SecretStore vault-backend",
             "vault-agent-injector: Deployment devwebapp",
@@ -63,7 +62,7 @@ describe("examples: layout and pairing", () => {
             "vault-secrets-operator: ServiceAccount vso-auth",
             "vault-secrets-operator: VaultAuth vault-auth",
             "vault-secrets-operator: VaultAuth vault-auth-approle",
-            "vault-secrets-operator: VaultConnection vault-connection",
+            "vault-secrets-operator: VaultConnection default",
             "vault-secrets-operator: VaultDynamicSecret vault-dynamic-aws",
             "vault-secrets-operator: VaultStaticSecret vault-kv-app",
         ]);
@@ -82,7 +81,6 @@ describe("examples: Kubernetes documents against strict schemas", () => {
             "apps/v1/Deployment": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/deployment-apps-v1.json",
             "v1/ServiceAccount": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/serviceaccount-v1.json",
             "v1/Secret": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/secret-v1.json",
-            "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/clusterrolebinding-rbac-v1.json",
             "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": "crd: test/fixtures/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml (v1)",
             "secrets.hashicorp.com/v1beta1/VaultConnection": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultconnections.yaml (v1beta1)",
             "secrets.hashicorp.com/v1beta1/VaultAuth": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultauths.yaml (v1beta1)",
@@ -142,7 +140,7 @@ describe("examples: Kubernetes documents against strict schemas", () => {
         assert.deepEqual(registry().validate(spc), ["/spec: unknown field \"parameter\""]);
 
         // Values, not only names: enums, patterns, types, required fields, annotation keys.
-        const conn = clone(docOf("VaultConnection", "vault-connection").doc);
+        const conn = clone(docOf("VaultConnection", "default").doc);
         delete conn.spec.skipTLSVerify;
         assert.deepEqual(registry().validate(conn), ["/spec: must have required property 'skipTLSVerify'"]);
         vss.spec.refreshAfter = "1 minute";

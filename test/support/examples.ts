@@ -222,17 +222,28 @@ export interface StackInfo {
     file: string;
     /** `config["vault-cluster:environment"].cluster`. */
     cluster: Record<string, any>;
-    /** `cluster.config`. */
+    /**
+     * `cluster.config`, with the Kubernetes auth of the stack's consuming clusters (`consumers[].args.kubernetesAuth`)
+     * added: mounts they create, and roles they put on existing mounts.
+     */
     config: VaultConfigArgs;
 }
 
 export function loadStack(name: string): StackInfo {
     const file = join(ROOT, "stacks", `Pulumi.${name}.yaml`);
     if (!existsSync(file)) throw new Error(`${rel(file)} does not exist`);
-    const parsed = parseYaml(readFileSync(file, "utf8"));
-    const cluster = parsed?.config?.["vault-cluster:environment"]?.cluster;
+    const environment = parseYaml(readFileSync(file, "utf8"))?.config?.["vault-cluster:environment"];
+    const cluster = environment?.cluster;
     if (!cluster || typeof cluster !== "object") throw new Error(`${rel(file)}: no config["vault-cluster:environment"].cluster object`);
-    return { name, file: rel(file), cluster, config: (cluster.config ?? {}) as VaultConfigArgs };
+    const config: VaultConfigArgs = { ...(cluster.config ?? {}), kubernetesAuth: (cluster.config?.kubernetesAuth ?? []).map((k: object) => ({ ...k })) };
+    for (const consumer of environment.consumers ?? []) {
+        const auth = consumer.args?.kubernetesAuth;
+        if (!auth) continue;
+        const existing = config.kubernetesAuth!.find((k) => (k.path ?? "kubernetes") === auth.path);
+        if (auth.createMount === false && existing) existing.roles = { ...existing.roles, ...auth.roles };
+        else config.kubernetesAuth!.push({ path: auth.path, roles: auth.roles ?? {} });
+    }
+    return { name, file: rel(file), cluster, config };
 }
 
 /** The addresses a client can reach the stack's Vault by: the in-cluster service, and the ingress URL if any. */
