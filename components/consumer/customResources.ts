@@ -50,36 +50,27 @@ export function vaultAuth(s: SecretsOperatorSettings, a: VaultAuthSettings, appR
     };
 }
 
-export function vaultStaticSecret(v: StaticSecretSettings): Manifest {
+/** A secret the operator writes into a Kubernetes Secret (created) of its VaultAuth's namespace. */
+function syncedSecret(kind: string, v: StaticSecretSettings | DynamicSecretSettings, source: Record<string, unknown>): Manifest {
     return {
         apiVersion: VSO,
-        kind: "VaultStaticSecret",
+        kind,
         metadata: { name: v.name, namespace: v.auth.namespace },
-        spec: {
-            vaultAuthRef: v.auth.name,
-            mount: v.mount,
-            type: v.kvVersion === ConsumerKvVersion.V1 ? "kv-v1" : "kv-v2",
-            path: v.path,
-            refreshAfter: v.refreshAfter,
-            destination: { create: true, name: v.destination },
-        },
+        spec: { vaultAuthRef: v.auth.name, mount: v.mount, path: v.path, ...source, destination: { create: true, name: v.destination } },
     };
 }
 
+/** A KV secret re-read every `refreshAfter`. */
+export function vaultStaticSecret(v: StaticSecretSettings): Manifest {
+    return syncedSecret("VaultStaticSecret", v, { type: v.kvVersion === ConsumerKvVersion.V1 ? "kv-v1" : "kv-v2", refreshAfter: v.refreshAfter });
+}
+
+/** Leased credentials, renewed at `renewalPercent` of the lease and replaced when it ends. */
 export function vaultDynamicSecret(v: DynamicSecretSettings): Manifest {
-    return {
-        apiVersion: VSO,
-        kind: "VaultDynamicSecret",
-        metadata: { name: v.name, namespace: v.auth.namespace },
-        spec: {
-            vaultAuthRef: v.auth.name,
-            mount: v.mount,
-            path: v.path,
-            ...(v.renewalPercent !== undefined ? { renewalPercent: v.renewalPercent } : {}),
-            ...(v.revoke !== undefined ? { revoke: v.revoke } : {}),
-            destination: { create: true, name: v.destination },
-        },
-    };
+    return syncedSecret("VaultDynamicSecret", v, {
+        ...(v.renewalPercent !== undefined ? { renewalPercent: v.renewalPercent } : {}),
+        ...(v.revoke !== undefined ? { revoke: v.revoke } : {}),
+    });
 }
 
 /** A SecretStore or ClusterSecretStore reading one KV mount with Kubernetes auth on this cluster's mount. */

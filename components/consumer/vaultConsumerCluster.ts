@@ -73,7 +73,7 @@ class Wiring {
     }
 
     /** Options of a Kubernetes object in `namespace`: after the namespace when this component creates it. */
-    private k8s(namespace: string | undefined, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
+    private inNamespace(namespace: string | undefined, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
         const ns = namespace === undefined ? undefined : this.namespaces.get(namespace);
         return { parent: this.parent, dependsOn: [...(ns ? [ns] : []), ...dependsOn] };
     }
@@ -96,10 +96,10 @@ class Wiring {
         if (!a.createMount) return;
         if (a.reviewer) {
             const m = reviewerManifests(a.reviewer);
-            const sa = new ServiceAccount(this.name("reviewer"), m.serviceAccount, this.k8s(a.reviewer.namespace));
+            const sa = new ServiceAccount(this.name("reviewer"), m.serviceAccount, this.inNamespace(a.reviewer.namespace));
             new ClusterRoleBinding(this.name("reviewer-auth-delegator"), m.binding, { parent: this.parent, dependsOn: [sa] });
             // The Secret's data is a secret output of the Kubernetes SDK: the token never appears in plain state.
-            const token = new Secret(this.name("reviewer-token"), m.tokenSecret, this.k8s(a.reviewer.namespace, [sa]));
+            const token = new Secret(this.name("reviewer-token"), m.tokenSecret, this.inNamespace(a.reviewer.namespace, [sa]));
             this.reviewerJwt = pulumi.secret(token.data.apply((data) => {
                 const jwt = data?.token;
                 if (!jwt) throw new Error(`${this.subject}: the token controller left Secret ${a.reviewer!.namespace}/${m.tokenSecretName} without a token`);
@@ -164,7 +164,7 @@ class Wiring {
             createNamespace: false,
             timeout: chart.timeoutSeconds,
             values,
-        }, this.k8s(chart.namespace, dependsOn));
+        }, this.inNamespace(chart.namespace, dependsOn));
     }
 
     /** A Secret holding Vault's CA under `key`, in `namespace`. */
@@ -173,7 +173,7 @@ class Wiring {
             metadata: { name, namespace },
             type: "Opaque",
             stringData: { [key]: this.vault.apply((v) => v.caCertPem!) },
-        }, this.k8s(namespace));
+        }, this.inNamespace(namespace));
     }
 
     /**
@@ -183,7 +183,7 @@ class Wiring {
     private customResource(logical: string, identity: Manifest, spec: pulumi.Input<unknown> | undefined, dependsOn: pulumi.Resource[]): CustomResource {
         return new CustomResource(this.name(logical), {
             apiVersion: identity.apiVersion, kind: identity.kind, metadata: identity.metadata, spec: spec ?? identity.spec,
-        }, this.k8s(identity.metadata.namespace, dependsOn));
+        }, this.inNamespace(identity.metadata.namespace, dependsOn));
     }
 
     kubernetesSide(): void {
@@ -216,7 +216,7 @@ class Wiring {
             let spec: pulumi.Input<unknown> | undefined;
             if (a.method === ConsumerVaultAuthMethod.Kubernetes) {
                 if (a.createServiceAccount) {
-                    needs.push(new ServiceAccount(this.name(`vso-sa-${a.namespace}/${a.serviceAccountName}`), { metadata: { name: a.serviceAccountName, namespace: a.namespace } }, this.k8s(a.namespace)));
+                    needs.push(new ServiceAccount(this.name(`vso-sa-${a.namespace}/${a.serviceAccountName}`), { metadata: { name: a.serviceAccountName, namespace: a.namespace } }, this.inNamespace(a.namespace)));
                 }
             } else {
                 // The role ID is not secret: read from Vault once the role exists. The secret ID is issued by Pulumi and
@@ -229,7 +229,7 @@ class Wiring {
                     metadata: { name: secretIdSecretName(a), namespace: a.namespace },
                     type: "Opaque",
                     stringData: { id: pulumi.secret(secretId.secretId) },
-                }, this.k8s(a.namespace)));
+                }, this.inNamespace(a.namespace)));
                 const roleId = getAuthBackendRoleIdOutput({ backend: a.mount, roleName: a.role }, { parent: this.parent, dependsOn: this.dependsOn }).roleId;
                 spec = roleId.apply((id) => vaultAuth(so, a, { roleId: id }).spec);
             }
