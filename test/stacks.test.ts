@@ -247,10 +247,10 @@ describe("the offline plan refuses invalid stack configs, naming the field", fun
     });
 
     it("a consumer's bad entry, and a bad argument inside it named as in the stack file", async () => {
-        assert.match(await failure((env) => (env.consumers[0].nmae = "x")), /environment\.consumers\[0\]\.nmae = <not shown>: is not a known argument\. Fix: use one of: name, kubernetes, args/);
-        assert.match(await failure((env) => (env.consumers[0].name = "CSI")), /environment\.consumers\[0\]\.name = "CSI": is not a name for the consumer/);
-        assert.match(await failure((env) => (env.consumers[0].kubernetes = { kubeconfigContext: "apps" })),
-            /environment\.consumers\[0\]\.kubernetes\.kubeconfigPath = \(not set\): is required for a consuming cluster reached through a kubeconfig/);
+        const entry = await failure((env) => Object.assign(env.consumers[0], { nmae: "x", name: "CSI", kubernetes: { kubeconfigContext: "apps" } }));
+        assert.match(entry, /environment\.consumers\[0\]\.nmae = <not shown>: is not a known argument\. Fix: use one of: name, kubernetes, args/);
+        assert.match(entry, /environment\.consumers\[0\]\.name = "CSI": is not a name for the consumer/);
+        assert.match(entry, /environment\.consumers\[0\]\.kubernetes\.kubeconfigPath = \(not set\): is required for a consuming cluster reached through a kubeconfig/);
         assert.match(await failure((env) => (env.consumers[0].args.kubernetesAuth.path = "/kubernetes")),
             /environment\.consumers\[0\]\.args\.kubernetesAuth\.path = "\/kubernetes": is not a mount path/);
         assert.match(await failure((env) => (env.consumers[0].kubernetes = { eksClusterName: "apps-eks" })),
