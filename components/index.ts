@@ -28,3 +28,4 @@ export { SecretsManagerCustody, KubernetesSecretCustody, StateCustody } from "./
 export type { Custody, InitRecord, AdminRecord } from "./bootstrap/custody";
 export { ADMIN_POLICY_HCL } from "./bootstrap/adminIdentity";
 export { openTunnel } from "./bootstrap/tunnel";
+export * from "./consumer";

@@ -7,6 +7,7 @@ import { InputError, VaultCluster } from "../components";
 import { clusterUsesAws } from "../components/cluster/settings";
 import { ENVIRONMENT_KEY, parseEnvironment } from "./environment";
 import { eksAccess, kubeconfigAccess } from "./kubernetes";
+import { createConsumers } from "./consumers";
 
 const environment = parseEnvironment(new pulumi.Config().getObject(ENVIRONMENT_KEY));
 const access = environment.kubernetes.kind === "eks" ? eksAccess(environment.kubernetes) : kubeconfigAccess(environment.kubernetes);
@@ -24,6 +25,9 @@ try {
     if (e instanceof InputError) throw new InputError("stack configuration", e.problems.map((p) => ({ ...p, field: `${ENVIRONMENT_KEY}.cluster.${p.field}` })));
     throw e;
 }
+
+// The clusters that read secrets from this Vault (this one, or others): Kubernetes auth, injector, CSI, operators.
+createConsumers(environment.consumers, vault, args, access);
 
 export const namespace = vault.namespace;
 export const releaseName = vault.releaseName;

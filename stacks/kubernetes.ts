@@ -40,20 +40,25 @@ export function eksKubeconfig(o: { clusterName: string; endpoint: string; caData
     });
 }
 
-/** Looks up the EKS cluster and its OIDC provider and builds a provider that authenticates like the AWS CLI. */
-export function eksAccess(t: Extract<KubernetesTarget, { kind: "eks" }>): ClusterAccess {
+/**
+ * Looks up the EKS cluster and its OIDC provider (unless `irsa: false`: a consuming cluster needs none, and may have
+ * none) and builds a provider that authenticates like the AWS CLI.
+ */
+export function eksAccess(t: Extract<KubernetesTarget, { kind: "eks" }>, options: { irsa?: boolean } = {}): ClusterAccess {
     const cluster = getClusterOutput({ name: t.clusterName });
     // arn:aws:eks:<region>:<account>:cluster/<name>: the region without another lookup.
     const region = cluster.arn.apply((arn) => arn.split(":")[3]);
-    const issuer = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
-    const oidc = getOpenIdConnectProviderOutput({ url: issuer });
     const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities, region]).apply(([endpoint, cas, r]) =>
         eksKubeconfig({ clusterName: t.clusterName, endpoint, caData: cas[0].data, region: r, awsProfile: t.awsProfile, roleArn: t.roleArn }));
     return {
         provider: new Provider(t.clusterName, { kubeconfig }),
         kubeconfig,
-        irsa: { oidcProviderArn: oidc.arn, oidcProviderUrl: issuer },
+        irsa: options.irsa === false ? undefined : oidcProvider(cluster.identities.apply((ids) => ids[0].oidcs[0].issuer)),
     };
+}
+
+function oidcProvider(issuer: pulumi.Output<string>): Irsa {
+    return { oidcProviderArn: getOpenIdConnectProviderOutput({ url: issuer }).arn, oidcProviderUrl: issuer };
 }
 
 /** Any cluster in a kubeconfig: kind, minikube, k3d, on-prem. */

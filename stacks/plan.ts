@@ -96,7 +96,17 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 function renderArtifacts(resources: RegisteredResource[]): Record<string, string> {
     const out: Record<string, string> = {};
     const of = (type: string) => resources.filter((r) => r.type === type && !r.read);
-    for (const release of of("kubernetes:helm.sh/v3:Release")) {
+    // A consuming cluster's releases and custom resources go under consumers/<name>/; the Vault's own release stays at the top.
+    const consumerOf = (r: RegisteredResource) => {
+        const parent = resources.find((x) => x.urn === r.parent);
+        return parent?.type === "vault-cluster:index:VaultConsumerCluster" ? parent.name : undefined;
+    };
+    for (const r of resources.filter((x) => consumerOf(x) !== undefined && (x.type === "kubernetes:helm.sh/v3:Release" || x.type.startsWith("kubernetes:") && x.inputs.spec !== undefined))) {
+        const dir = `consumers/${consumerOf(r)}`;
+        if (r.type === "kubernetes:helm.sh/v3:Release") out[`${dir}/${r.inputs.name}.values.yaml`] = toYaml(redacted(r.inputs.values), { lineWidth: 0 });
+        else out[`${dir}/custom-resources.yaml`] = `${out[`${dir}/custom-resources.yaml`] ?? ""}---\n${toYaml(redacted({ apiVersion: r.inputs.apiVersion, kind: r.inputs.kind, metadata: r.inputs.metadata, spec: r.inputs.spec }), { lineWidth: 0 })}`;
+    }
+    for (const release of of("kubernetes:helm.sh/v3:Release").filter((r) => consumerOf(r) === undefined)) {
         out["chart-values.yaml"] = toYaml(redacted(release.inputs.values), { lineWidth: 0 });
         const ha = unwrapSecrets(release.inputs.values).server?.ha ?? {};
         out["server.hcl"] = ha.raft?.enabled ? ha.raft.config : ha.config;

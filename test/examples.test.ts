@@ -6,13 +6,12 @@ import { csiParameters } from "../components";
 import { installMocks, settle, unwrapSecrets } from "../components/testing/mocks";
 import {
     comparePolicyPaths, crossCheck, describeDoc, effectiveCapabilities, EXAMPLES_DIR, examples, gvk, kubernetesDocuments, KubeDoc,
-    loadStack, NO_PUBLISHED_SCHEMA, policyPathMatches, rel, SchemaRegistry, SchemaSource, StackInfo,
+    loadStack, policyPathMatches, rel, schemaRegistry, SchemaSource, StackInfo,
 } from "./support/examples";
 
 // Loaded lazily, inside the tests: a broken example fails its tests instead of aborting the whole mocha run.
-let registryCache: SchemaRegistry | undefined;
 let docsCache: KubeDoc[] | undefined;
-const registry = (): SchemaRegistry => (registryCache ??= new SchemaRegistry());
+const registry = schemaRegistry;
 const allDocs = (): KubeDoc[] => (docsCache ??= kubernetesDocuments());
 const exampleList = examples();
 const exampleDir = (name: string) => join(EXAMPLES_DIR, name);
@@ -54,7 +53,6 @@ describe("examples: layout and pairing", () => {
             "csi-provider: Deployment webapp",
             "csi-provider: SecretProviderClass vault-database",
             "csi-provider: ServiceAccount db",
-            "external-secrets: ClusterRoleBinding external-secrets-vault-tokenreview",
             "external-secrets: ExternalSecret db-credentials",
             "external-secrets: SecretStore vault-backend",
             "vault-agent-injector: Deployment devwebapp",
@@ -64,7 +62,7 @@ describe("examples: layout and pairing", () => {
             "vault-secrets-operator: ServiceAccount vso-auth",
             "vault-secrets-operator: VaultAuth vault-auth",
             "vault-secrets-operator: VaultAuth vault-auth-approle",
-            "vault-secrets-operator: VaultConnection vault-connection",
+            "vault-secrets-operator: VaultConnection default",
             "vault-secrets-operator: VaultDynamicSecret vault-dynamic-aws",
             "vault-secrets-operator: VaultStaticSecret vault-kv-app",
         ]);
@@ -77,43 +75,42 @@ describe("examples: Kubernetes documents against strict schemas", () => {
         assert.deepEqual(failures, []);
     });
 
-    it("uses published schemas for every kind except the ones listed as having no published schema here", () => {
+    it("uses a published schema for every kind: strict Kubernetes 1.32, or the operator's own CRD", () => {
         const used = Object.fromEntries([...schemaSources()].map(([k, v]) => [k, `${v.source}: ${v.origin}`]));
         assert.deepEqual(used, {
             "apps/v1/Deployment": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/deployment-apps-v1.json",
             "v1/ServiceAccount": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/serviceaccount-v1.json",
             "v1/Secret": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/secret-v1.json",
-            "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "kubernetes-1.32-strict: test/fixtures/kubernetes-1.32-strict/clusterrolebinding-rbac-v1.json",
             "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": "crd: test/fixtures/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml (v1)",
             "secrets.hashicorp.com/v1beta1/VaultConnection": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultconnections.yaml (v1beta1)",
             "secrets.hashicorp.com/v1beta1/VaultAuth": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultauths.yaml (v1beta1)",
             "secrets.hashicorp.com/v1beta1/VaultStaticSecret": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultstaticsecrets.yaml (v1beta1)",
-            // No published schema available here (no CRD in shared/reference): hand-written required fields only.
-            "secrets.hashicorp.com/v1beta1/VaultDynamicSecret": `hand-written: ${NO_PUBLISHED_SCHEMA["secrets.hashicorp.com/v1beta1/VaultDynamicSecret"].reference}`,
-            "external-secrets.io/v1/SecretStore": `hand-written: ${NO_PUBLISHED_SCHEMA["external-secrets.io/v1/SecretStore"].reference}`,
-            "external-secrets.io/v1/ExternalSecret": `hand-written: ${NO_PUBLISHED_SCHEMA["external-secrets.io/v1/ExternalSecret"].reference}`,
+            "secrets.hashicorp.com/v1beta1/VaultDynamicSecret": "crd: test/fixtures/crds/secrets.hashicorp.com_vaultdynamicsecrets.yaml (v1beta1)",
+            "external-secrets.io/v1/SecretStore": "crd: test/fixtures/crds/external-secrets.io_secretstores.yaml (v1)",
+            "external-secrets.io/v1/ExternalSecret": "crd: test/fixtures/crds/external-secrets.io_externalsecrets.yaml (v1)",
         });
+        assert.equal(registry().entry("external-secrets.io/v1", "ClusterSecretStore")?.origin, "test/fixtures/crds/external-secrets.io_clustersecretstores.yaml (v1)");
     });
 
-    it("no published schema available here: VaultDynamicSecret, SecretStore, ExternalSecret (checked against hand-written required fields only)", () => {
-        assert.deepEqual(Object.keys(NO_PUBLISHED_SCHEMA).sort(), [
-            "external-secrets.io/v1/ExternalSecret",
-            "external-secrets.io/v1/SecretStore",
-            "secrets.hashicorp.com/v1beta1/VaultDynamicSecret",
-        ]);
-        // The gap is real: an unknown optional field in these kinds is not caught...
+    it("catches misspelled and missing fields in VaultDynamicSecret, SecretStore and ExternalSecret (their CRDs, no longer hand-written required fields)", () => {
         const vds = clone(docOf("VaultDynamicSecret", "vault-dynamic-aws").doc);
         vds.spec.renewalPercnt = 50;
-        assert.deepEqual(registry().validate(vds), []);
-        // ...but their required fields are.
-        delete vds.spec.path;
-        assert.deepEqual(registry().validate(vds), ["/spec: must have required property 'path'"]);
+        assert.deepEqual(registry().validate(vds), ["/spec: unknown field \"renewalPercnt\""]);
+        delete vds.spec.renewalPercnt;
+        vds.spec.renewalPercent = 95;
+        assert.deepEqual(registry().validate(vds), ["/spec/renewalPercent: must be <= 90"]);
         const store = clone(docOf("SecretStore", "vault-backend").doc);
-        delete store.spec.provider.vault.auth.kubernetes.role;
-        assert.deepEqual(registry().validate(store), ["/spec/provider/vault/auth/kubernetes: must have required property 'role'"]);
+        store.spec.provider.vault.auth.kubernetes.serviceAccountRef.audience = ["vault"];
+        assert.deepEqual(registry().validate(store), ["/spec/provider/vault/auth/kubernetes/serviceAccountRef: unknown field \"audience\""]);
+        delete store.spec.provider.vault.auth.kubernetes.serviceAccountRef.audience;
+        store.spec.provider.vault.version = "v3";
+        assert.deepEqual(registry().validate(store), ["/spec/provider/vault/version: must be equal to one of the allowed values ([\"v1\",\"v2\"])"]);
         const es = clone(docOf("ExternalSecret", "db-credentials").doc);
         es.spec.data[0].remoteRef = { property: "username" };
         assert.deepEqual(registry().validate(es), ["/spec/data/0/remoteRef: must have required property 'key'"]);
+        es.spec.data[0].remoteRef = { key: "apps/db", property: "username" };
+        es.spec.refreshIntervl = "1h";
+        assert.deepEqual(registry().validate(es), ["/spec: unknown field \"refreshIntervl\""]);
     });
 
     it("rejects a misspelled field, so the checks cannot pass vacuously", () => {
@@ -143,7 +140,7 @@ describe("examples: Kubernetes documents against strict schemas", () => {
         assert.deepEqual(registry().validate(spc), ["/spec: unknown field \"parameter\""]);
 
         // Values, not only names: enums, patterns, types, required fields, annotation keys.
-        const conn = clone(docOf("VaultConnection", "vault-connection").doc);
+        const conn = clone(docOf("VaultConnection", "default").doc);
         delete conn.spec.skipTLSVerify;
         assert.deepEqual(registry().validate(conn), ["/spec: must have required property 'skipTLSVerify'"]);
         vss.spec.refreshAfter = "1 minute";
@@ -159,7 +156,7 @@ describe("examples: Kubernetes documents against strict schemas", () => {
 
         // An unknown kind has no schema and is reported, not skipped.
         assert.deepEqual(registry().validate({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }),
-            ["no schema for example.com/v1/Widget: add its schema to test/fixtures or a hand-written expectation"]);
+            ["no schema for example.com/v1/Widget: add its schema to test/fixtures"]);
     });
 });
 

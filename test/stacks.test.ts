@@ -6,8 +6,9 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { plan, PlanResult, stackNames } from "../stacks/plan";
 import { eksKubeconfig } from "../stacks/kubernetes";
-import { unwrapSecrets } from "../components/testing/mocks";
-import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
+import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, isSecretValue, RegisteredResource, unwrapSecrets } from "../components/testing/mocks";
+import { ChartFixture, chartSchemaErrors, unknownChartKeys, VAULT_CHART } from "./support/chart";
+import { EXAMPLES_DIR, kubernetesDocuments, schemaRegistry } from "./support/examples";
 import { parseHcl } from "./support/hcl";
 
 const results: Record<string, PlanResult> = {};
@@ -106,6 +107,117 @@ describe("the offline plan of every stack", function () {
     });
 });
 
+describe("the stacks' consuming clusters (VaultConsumerCluster)", function () {
+    this.timeout(60_000);
+    before(async () => {
+        for (const stack of stackNames()) results[stack] ??= await plan(stack, { outDir: path.join(outDir, stack) });
+    });
+    const consumerResources = (stack: string, name: string): RegisteredResource[] => {
+        const consumer = results[stack].resources.find((r) => r.type === "vault-cluster:index:VaultConsumerCluster" && r.name === name);
+        assert.ok(consumer, `${stack} has a consumer ${name}`);
+        return results[stack].resources.filter((r) => r.parent === consumer!.urn);
+    };
+    const one = (rs: RegisteredResource[], type: string, name?: string): RegisteredResource => {
+        const found = rs.filter((r) => r.type === type && (name === undefined || r.name === name));
+        assert.equal(found.length, 1, `one ${type} ${name ?? ""}: ${found.map((r) => r.name).join(", ")}`);
+        return found[0];
+    };
+    /** Kind, name, namespace and spec: what an example document and a registered object must agree on. */
+    const identityAndSpec = (m: any) => ({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, spec: m.spec });
+    const exampleDocs = (folder: string) => kubernetesDocuments(path.join(EXAMPLES_DIR, folder)).map((d) => d.doc);
+    const charts: Record<string, ChartFixture> = {
+        vault: VAULT_CHART,
+        "secrets-store-csi-driver": new ChartFixture("secrets-store-csi-driver-1.6.0"),
+        "vault-secrets-operator": new ChartFixture("vault-secrets-operator-1.4.1"),
+        "external-secrets": new ChartFixture("external-secrets-2.9.0"),
+    };
+
+    it("every consumer release's values pass its chart's schema and keys, and every custom resource its CRD", () => {
+        let releases = 0;
+        for (const stack of ["local", "dev", "prod"]) {
+            for (const [file, text] of Object.entries(results[stack].artifacts).filter(([f]) => f.startsWith("consumers/"))) {
+                if (file.endsWith(".values.yaml")) {
+                    const release = results[stack].resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && file.endsWith(`/${r.inputs.name}.values.yaml`))!;
+                    const chart = charts[release.inputs.chart];
+                    const values = parseYaml(text);
+                    assert.deepEqual([...chart.schemaErrors(values), ...chart.unknownKeys(values)], [], `${stack}: ${file}`);
+                    releases++;
+                } else {
+                    for (const doc of text.split(/^---\n/m).filter(Boolean).map((d) => parseYaml(d))) assert.deepEqual(schemaRegistry().validate(doc), [], `${stack}: ${file} ${doc.kind}`);
+                }
+            }
+        }
+        assert.equal(releases, 4, "local: driver and provider; dev: the operator; prod: external-secrets");
+    });
+
+    it("prod: the apps cluster's host and CA come from the EKS lookup of apps-eks, none is pasted, and its token review uses a reviewer there", () => {
+        const prodFile = fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), "utf8");
+        assert.ok(!prodFile.includes("BEGIN CERTIFICATE") && !prodFile.includes("eks.amazonaws.com"), "no host or CA pasted in Pulumi.prod.yaml");
+        const rs = consumerResources("prod", "apps");
+        const config = one(rs, "vault:kubernetes/authBackendConfig:AuthBackendConfig");
+        assert.deepEqual(unwrapSecrets(config.inputs), {
+            backend: "eks-apps", kubernetesHost: "https://apps-eks.gr7.eu-west-1.eks.amazonaws.com", kubernetesCaCert: FAKE_CLUSTER_CA_PEM,
+            tokenReviewerJwt: "eyJmock-token-of-vault-token-reviewer", disableLocalCaJwt: true,
+        });
+        assert.ok(isSecretValue(config.inputs.tokenReviewerJwt));
+        // The apps cluster's objects go through a provider whose kubeconfig is apps-eks's (aws eks get-token, no OIDC lookup needed).
+        const providers = results.prod.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+        const apps = providers.find((p) => JSON.parse(unwrapSecrets(p.inputs.kubeconfig)).clusters[0].cluster.server.includes("apps-eks"))!;
+        for (const r of rs.filter((x) => x.type.startsWith("kubernetes:"))) assert.ok(r.provider.startsWith(`${apps.urn}::`), `${r.type} ${r.name} goes to apps-eks`);
+        assert.deepEqual(rs.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").map((r) => `${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`), ["kube-system/vault-token-reviewer"]);
+        // Its roles are the consumer's; the cluster's own config has only the in-cluster mount.
+        assert.deepEqual(JSON.parse(results.prod.artifacts["vault/roles/eks-apps/external-secrets.json"]).audience, "vault");
+        // (an AuthBackend's own `type` input, "kubernetes", is what mounts.json shows as its type)
+        assert.deepEqual(JSON.parse(results.prod.artifacts["vault/mounts.json"]).filter((m: any) => m.type === "kubernetes").map((m: any) => m.path), ["kubernetes", "eks-apps"]);
+    });
+
+    it("prod: the apps cluster's SecretStore is examples/external-secrets/secretstore.yaml", () => {
+        const store = one(consumerResources("prod", "apps"), "kubernetes:external-secrets.io/v1:SecretStore");
+        const example = exampleDocs("external-secrets").find((d) => d.kind === "SecretStore");
+        assert.deepEqual(identityAndSpec(unwrapSecrets(store.inputs)), identityAndSpec(example));
+    });
+
+    it("dev: the Vault Secrets Operator's objects are those of examples/vault-secrets-operator, with the CA and the role ID filled in", () => {
+        const rs = consumerResources("dev", "vso");
+        const registered = rs.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" && r.type !== "kubernetes:core/v1:Namespace")
+            .map((r) => unwrapSecrets(r.inputs));
+        const key = (m: any) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;
+        for (const doc of exampleDocs("vault-secrets-operator")) {
+            const found = registered.find((m) => key(m) === key(doc));
+            assert.ok(found, `dev registers ${key(doc)}`);
+            if (doc.kind === "Secret") {
+                assert.deepEqual(Object.keys(found.stringData), Object.keys(doc.stringData));
+                assert.equal(found.stringData["ca.crt"], FAKE_VAULT_CA_PEM, "the cluster's CA");
+            } else if (doc.spec?.appRole) {
+                assert.deepEqual(identityAndSpec(found), identityAndSpec({ ...doc, spec: { ...doc.spec, appRole: { ...doc.spec.appRole, roleId: "approle-k8s-vault-op-role-id" } } }));
+            } else {
+                assert.deepEqual(identityAndSpec(found), identityAndSpec(doc));
+            }
+        }
+        // Beyond the examples: the secret ID the VaultAuth reads, as a secret.
+        assert.deepEqual(registered.map(key).sort(), [...exampleDocs("vault-secrets-operator").map(key), "Secret default/vault-auth-approle-secret-id"].sort());
+        const holder = rs.find((r) => r.inputs.metadata?.name === "vault-auth-approle-secret-id")!;
+        assert.ok(isSecretValue(holder.inputs.stringData));
+        assert.equal(one(rs, "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId").inputs.roleName, "k8s-vault-op");
+    });
+
+    it("local: the CSI driver and the Vault CSI provider come from the consumer (not the server chart), serving examples/csi-provider's class", () => {
+        const cluster = parseYaml(results.local.artifacts["chart-values.yaml"]);
+        assert.deepEqual(cluster.csi, { enabled: false }, "one Vault CSI provider per cluster: the consumer's");
+        const spc = exampleDocs("csi-provider").find((d) => d.kind === "SecretProviderClass").spec.parameters;
+        const values = parseYaml(results.local.artifacts["consumers/csi/vault-consumer.values.yaml"]);
+        assert.equal(values.global.externalVaultAddr, spc.vaultAddress);
+        assert.ok(values.csi.extraArgs.includes(`--vault-mount=${spc.vaultKubernetesMountPath}`));
+        assert.ok(values.csi.extraArgs.includes(`--vault-tls-ca-cert=${spc.vaultCACertPath}`));
+        const mount = values.csi.volumeMounts.find((m: any) => spc.vaultCACertPath.startsWith(`${m.mountPath}/`));
+        const volume = values.csi.volumes.find((v: any) => v.name === mount.name);
+        const caSecret = one(consumerResources("local", "csi"), "kubernetes:core/v1:Secret");
+        assert.equal(volume.secret.secretName, caSecret.inputs.metadata.name);
+        assert.equal(unwrapSecrets(caSecret.inputs).stringData[spc.vaultCACertPath.slice(mount.mountPath.length + 1)], FAKE_VAULT_CA_PEM);
+        assert.ok(results.local.artifacts["consumers/csi/secrets-store-csi-driver.values.yaml"]);
+    });
+});
+
 describe("the offline plan refuses invalid stack configs, naming the field", function () {
     this.timeout(30_000);
     const base = () => parseYaml(fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.local.yaml"), "utf8")).config;
@@ -132,6 +244,17 @@ describe("the offline plan refuses invalid stack configs, naming the field", fun
         assert.match(await failure((env) => (env.cluster.replcas = 3)), /environment\.cluster\.replcas = <not shown>: is not a known argument\. Fix: did you mean "replicas"\? use one of: namespace, createNamespace/);
         assert.match(await failure((env) => (env.cluster.storage.sise = "1Gi")), /environment\.cluster\.storage\.sise = <not shown>: is not a known argument\. Fix: did you mean "size"\? use one of: type, tableName/);
         assert.match(await failure((env) => (env.kubernetes.context = "x")), /environment\.kubernetes\.context = <not shown>: is not a known argument\. Fix: use one of: eksClusterName/);
+    });
+
+    it("a consumer's bad entry, and a bad argument inside it named as in the stack file", async () => {
+        const entry = await failure((env) => Object.assign(env.consumers[0], { nmae: "x", name: "CSI", kubernetes: { kubeconfigContext: "apps" } }));
+        assert.match(entry, /environment\.consumers\[0\]\.nmae = <not shown>: is not a known argument\. Fix: use one of: name, kubernetes, args/);
+        assert.match(entry, /environment\.consumers\[0\]\.name = "CSI": is not a name for the consumer/);
+        assert.match(entry, /environment\.consumers\[0\]\.kubernetes\.kubeconfigPath = \(not set\): is required for a consuming cluster reached through a kubeconfig/);
+        assert.match(await failure((env) => (env.consumers[0].args.kubernetesAuth.path = "/kubernetes")),
+            /environment\.consumers\[0\]\.args\.kubernetesAuth\.path = "\/kubernetes": is not a mount path/);
+        assert.match(await failure((env) => (env.consumers[0].kubernetes = { eksClusterName: "apps-eks" })),
+            /environment\.consumers\[0\]\.args\.vaultAddress = \(not set\): is needed: another cluster cannot reach Vault's in-cluster address/);
     });
 
     it("no cluster to deploy to", async () => {

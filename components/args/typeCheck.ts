@@ -7,7 +7,7 @@ import argsSchemaJson = require("./argsSchema.json");
 export type JsonSchema = Record<string, unknown>;
 
 /** The components whose arguments argsSchema.json describes. */
-export type ComponentName = "VaultCluster" | "VaultConfig" | "VaultAppAccess";
+export type ComponentName = "VaultCluster" | "VaultConfig" | "VaultAppAccess" | "VaultConsumerCluster";
 
 interface AjvError {
     instancePath: string;

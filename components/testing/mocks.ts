@@ -53,15 +53,48 @@ type OutputFactory = (name: string, inputs: Record<string, any>) => Record<strin
 
 const PEM = (kind: string, body: string) => `-----BEGIN ${kind}-----\n${Buffer.from(body).toString("base64")}\n-----END ${kind}-----\n`;
 
+/**
+ * A real, parseable self-signed CA (ECDSA P-256, CN=kubernetes, valid until 2046; its key was discarded): what an EKS
+ * cluster's `certificateAuthority.data` holds (base64 of PEM) in the mocks, so that code parsing the CA works under them.
+ */
+export const FAKE_CLUSTER_CA_PEM = [
+    "-----BEGIN CERTIFICATE-----",
+    "MIIBkDCCATWgAwIBAgIUTK5uPX37TFdKB5bmjNyAtuZNsF8wCgYIKoZIzj0EAwIw",
+    "FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjEyMDEwMDM4NTNaFw00NjExMjYw",
+    "MDM4NTNaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO",
+    "PQMBBwNCAATplJ8lHIpPifX+wWg2udzPO4NTazVcO2PWa8AIG4EkCYnk8+YYXdbF",
+    "6t2mgFqUqVXr3L8Lcds986ZZUUibyzWeo2MwYTAdBgNVHQ4EFgQUSoNOn6znUX96",
+    "JQuU8F/Kzc/ZeP4wHwYDVR0jBBgwFoAUSoNOn6znUX96JQuU8F/Kzc/ZeP4wDwYD",
+    "VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAoQwCgYIKoZIzj0EAwIDSQAwRgIh",
+    "AMkcECT3wDCwMpZtLDJSDqQebhBmvXPBcBz2xS4qHGRZAiEAjvGFKPRnWROxfE2o",
+    "ivQEhVqqGi4rHEsxjmVTIiXV6o4=",
+    "-----END CERTIFICATE-----",
+].join("\n") + "\n";
+
+/** Another real CA (CN "Vault CA (mock)"): the certificate every generated TLS CA (`tls` SelfSignedCert) has in the mocks. */
+export const FAKE_VAULT_CA_PEM = [
+    "-----BEGIN CERTIFICATE-----",
+    "MIIBmTCCAT+gAwIBAgIUf6li0pt9+JqcVanXkB5ykEC4zEcwCgYIKoZIzj0EAwIw",
+    "GjEYMBYGA1UEAwwPVmF1bHQgQ0EgKG1vY2spMB4XDTI2MTIwMTAwMzk1MVoXDTQ2",
+    "MTEyNjAwMzk1MVowGjEYMBYGA1UEAwwPVmF1bHQgQ0EgKG1vY2spMFkwEwYHKoZI",
+    "zj0CAQYIKoZIzj0DAQcDQgAEkTDOcMcb8nXmkh9MYv8UEoRFfOED9NSo/2EGL48x",
+    "XD2IzlMLV8W2NbGhRXcztPLMNkjo76XZhr8xypYcechnmaNjMGEwHQYDVR0OBBYE",
+    "FIgZaL0F5RK2WxBS8csnwrVs9iDcMB8GA1UdIwQYMBaAFIgZaL0F5RK2WxBS8csn",
+    "wrVs9iDcMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIEMAoGCCqGSM49",
+    "BAMCA0gAMEUCIAVRlKL413FU168+uGqBfNWNnKi83CxXR1Iu/zw/v7vTAiEAmQjI",
+    "KKJH1Xdiux7X7hCzDXZbhb1EWsJkSdtyRSeSYOI=",
+    "-----END CERTIFICATE-----",
+].join("\n") + "\n";
+
 /** Outputs the providers would compute, per type token. Everything else echoes its inputs. */
 export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     "aws:dynamodb/table:Table": (n, i) => ({ arn: `arn:aws:dynamodb:${i.region ?? REGION}:${ACCOUNT_ID}:table/${i.name ?? n}`, name: i.name ?? n }),
     "aws:kms/key:Key": (n, i) => ({ arn: `arn:aws:kms:${i.region ?? REGION}:${ACCOUNT_ID}:key/${n}-0000`, keyId: `${n}-0000` }),
     "aws:iam/role:Role": (n, i) => ({ arn: `arn:aws:iam::${ACCOUNT_ID}:role/${i.name ?? n}`, name: i.name ?? n }),
     "aws:secretsmanager/secret:Secret": (n, i) => ({ arn: `arn:aws:secretsmanager:${i.region ?? REGION}:${ACCOUNT_ID}:secret:${i.name ?? n}-AbCdEf` }),
-    "aws:eks/cluster:Cluster": (n) => ({ endpoint: `https://${n}.gr7.${REGION}.eks.amazonaws.com`, certificateAuthority: { data: Buffer.from(PEM("CERTIFICATE", `${n}-ca`)).toString("base64") } }),
+    "aws:eks/cluster:Cluster": (n) => ({ endpoint: `https://${n}.gr7.${REGION}.eks.amazonaws.com`, certificateAuthority: { data: Buffer.from(FAKE_CLUSTER_CA_PEM).toString("base64") } }),
     "tls:index/privateKey:PrivateKey": (n) => ({ privateKeyPem: PEM("PRIVATE KEY", `fake-key-${n}`), publicKeyPem: PEM("PUBLIC KEY", `fake-pub-${n}`) }),
-    "tls:index/selfSignedCert:SelfSignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-ca-${n}`) }),
+    "tls:index/selfSignedCert:SelfSignedCert": () => ({ certPem: FAKE_VAULT_CA_PEM }),
     "tls:index/certRequest:CertRequest": (n) => ({ certRequestPem: PEM("CERTIFICATE REQUEST", `fake-csr-${n}`) }),
     "tls:index/locallySignedCert:LocallySignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-cert-${n}`) }),
     "kubernetes:helm.sh/v3:Release": (n, i) => ({ status: { name: i.name ?? n, namespace: i.namespace ?? "default", status: "deployed", version: i.version } }),
@@ -77,6 +110,10 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
+    // The token controller fills a service-account-token Secret with the service account's token (base64, as all Secret data).
+    "kubernetes:core/v1:Secret": (_n, i) => (i.type === "kubernetes.io/service-account-token"
+        ? { data: { token: Buffer.from(`eyJmock-token-of-${i.metadata?.annotations?.["kubernetes.io/service-account.name"]}`).toString("base64") } }
+        : {}),
 };
 
 /** Answers for the provider functions the package and the stacks program invoke. */
@@ -86,11 +123,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Record<string, any>) => Recor
     "aws:eks/getCluster:getCluster": (i) => ({
         name: i.name,
         endpoint: `https://${i.name}.gr7.${REGION}.eks.amazonaws.com`,
-        certificateAuthorities: [{ data: Buffer.from(PEM("CERTIFICATE", `${i.name}-ca`)).toString("base64") }],
+        certificateAuthorities: [{ data: Buffer.from(FAKE_CLUSTER_CA_PEM).toString("base64") }],
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/${i.name.toUpperCase()}0123456789` }] }],
         arn: `arn:aws:eks:${REGION}:${ACCOUNT_ID}:cluster/${i.name}`,
         id: i.name,
     }),
+    "vault:appRole/getAuthBackendRoleId:getAuthBackendRoleId": (i) => ({ backend: i.backend, roleName: i.roleName, roleId: `${i.backend}-${i.roleName}-role-id`, id: `auth/${i.backend}/role/${i.roleName}/role-id` }),
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (i) => ({
         arn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${String(i.url).replace(/^https:\/\//, "")}`,
         url: String(i.url).replace(/^https:\/\//, ""),

@@ -84,7 +84,7 @@ export function examples(): ExampleInfo[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
 
-export type SchemaSource = "kubernetes-1.32-strict" | "crd" | "hand-written";
+export type SchemaSource = "kubernetes-1.32-strict" | "crd";
 
 export interface SchemaEntry {
     source: SchemaSource;
@@ -121,131 +121,10 @@ export function closeSchema(node: any): any {
     return out;
 }
 
-/** A Kubernetes object whose `spec` follows `spec`. */
-function kindSchema(spec: Record<string, any>): Record<string, any> {
-    return { type: "object", required: ["apiVersion", "kind", "metadata", "spec"], properties: { spec } };
-}
+let shared: SchemaRegistry | undefined;
 
-/**
- * Kinds used by the examples for which no published schema is available in test/fixtures (their CRDs are not in
- * shared/reference). They are checked against the small hand-written expectations below: required fields and
- * types only, so a misspelled optional field in them is NOT detected. Keep this list visible and short.
- */
-export const NO_PUBLISHED_SCHEMA: Record<string, { reference: string; schema: Record<string, any> }> = {
-    [gvk("secrets.hashicorp.com/v1beta1", "VaultDynamicSecret")]: {
-        reference: "https://developer.hashicorp.com/vault/docs/platform/k8s/vso/api-reference#vaultdynamicsecretspec (vault-secrets-operator 1.4)",
-        schema: kindSchema({
-            type: "object",
-            required: ["mount", "path", "destination"],
-            properties: {
-                vaultAuthRef: { type: "string" },
-                mount: { type: "string", minLength: 1 },
-                path: { type: "string", minLength: 1 },
-                requestHTTPMethod: { enum: ["GET", "POST", "PUT"] },
-                params: { type: "object", additionalProperties: { type: "string" } },
-                renewalPercent: { type: "integer", minimum: 0, maximum: 90 },
-                revoke: { type: "boolean" },
-                allowStaticCreds: { type: "boolean" },
-                refreshAfter: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(s|m|h))$" },
-                destination: {
-                    type: "object",
-                    required: ["name"],
-                    properties: { name: { type: "string", minLength: 1 }, create: { type: "boolean" }, overwrite: { type: "boolean" }, type: { type: "string" } },
-                },
-            },
-        }),
-    },
-    [gvk("external-secrets.io/v1", "SecretStore")]: {
-        reference: "https://external-secrets.io/latest/api/spec/ and https://external-secrets.io/latest/provider/hashicorp-vault/ (external-secrets.io/v1)",
-        schema: kindSchema({
-            type: "object",
-            required: ["provider"],
-            properties: {
-                provider: {
-                    type: "object",
-                    minProperties: 1,
-                    maxProperties: 1,
-                    properties: {
-                        vault: {
-                            type: "object",
-                            required: ["server", "auth"],
-                            properties: {
-                                server: { type: "string", pattern: "^https?://" },
-                                path: { type: "string" },
-                                version: { enum: ["v1", "v2"] },
-                                namespace: { type: "string" },
-                                caBundle: { type: "string" },
-                                auth: {
-                                    type: "object",
-                                    minProperties: 1,
-                                    properties: {
-                                        kubernetes: {
-                                            type: "object",
-                                            required: ["mountPath", "role"],
-                                            properties: {
-                                                mountPath: { type: "string", minLength: 1 },
-                                                role: { type: "string", minLength: 1 },
-                                                serviceAccountRef: {
-                                                    type: "object",
-                                                    required: ["name"],
-                                                    properties: {
-                                                        name: { type: "string", minLength: 1 },
-                                                        namespace: { type: "string" },
-                                                        audiences: { type: "array", items: { type: "string" } },
-                                                    },
-                                                    additionalProperties: false,
-                                                },
-                                                secretRef: { type: "object", required: ["name"] },
-                                            },
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        }),
-    },
-    [gvk("external-secrets.io/v1", "ExternalSecret")]: {
-        reference: "https://external-secrets.io/latest/api/externalsecret/ (external-secrets.io/v1)",
-        schema: kindSchema({
-            type: "object",
-            properties: {
-                refreshInterval: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$" },
-                secretStoreRef: {
-                    type: "object",
-                    required: ["name"],
-                    properties: { name: { type: "string", minLength: 1 }, kind: { enum: ["SecretStore", "ClusterSecretStore"] } },
-                    additionalProperties: false,
-                },
-                target: {
-                    type: "object",
-                    properties: {
-                        name: { type: "string" },
-                        creationPolicy: { enum: ["Owner", "Orphan", "Merge", "None"] },
-                        deletionPolicy: { enum: ["Delete", "Merge", "Retain"] },
-                    },
-                },
-                data: {
-                    type: "array",
-                    items: {
-                        type: "object",
-                        required: ["secretKey", "remoteRef"],
-                        properties: {
-                            secretKey: { type: "string", minLength: 1 },
-                            remoteRef: {
-                                type: "object",
-                                required: ["key"],
-                                properties: { key: { type: "string", minLength: 1 }, property: { type: "string" }, version: { type: "string" } },
-                            },
-                        },
-                    },
-                },
-            },
-        }),
-    },
-};
+/** One registry for the whole test run: the External Secrets CRDs alone are 1.4 MB of YAML to parse. */
+export const schemaRegistry = (): SchemaRegistry => (shared ??= new SchemaRegistry());
 
 /**
  * CRD patterns are Go regular expressions: a leading `(?i)` (after `^` too; case-insensitive, e.g. in the PrometheusRule CRD) becomes
@@ -256,7 +135,7 @@ const goRegExp = Object.assign(
     { code: "new RegExp" },
 );
 
-/** Schemas by `group/version/Kind`: strict Kubernetes, then CRDs, then the hand-written expectations. */
+/** Schemas by `group/version/Kind`: strict Kubernetes, then CRDs. */
 export class SchemaRegistry {
     readonly entries = new Map<string, SchemaEntry>();
     private readonly ajv: Ajv;
@@ -288,11 +167,6 @@ export class SchemaRegistry {
                 }
             }
         }
-        for (const [key, h] of Object.entries(NO_PUBLISHED_SCHEMA)) {
-            if (this.entries.has(key)) throw new Error(`${key} has a published schema now: drop its hand-written expectation`);
-            const schema = { ...h.schema, properties: { ...h.schema.properties, metadata: objectMeta } };
-            this.entries.set(key, { source: "hand-written", origin: h.reference, schema });
-        }
     }
 
     entry(apiVersion: string, kind: string): SchemaEntry | undefined {
@@ -303,7 +177,7 @@ export class SchemaRegistry {
     validate(doc: any): string[] {
         if (typeof doc?.apiVersion !== "string" || typeof doc?.kind !== "string") return ["has no apiVersion/kind"];
         const e = this.entry(doc.apiVersion, doc.kind);
-        if (!e) return [`no schema for ${gvk(doc.apiVersion, doc.kind)}: add its schema to test/fixtures or a hand-written expectation`];
+        if (!e) return [`no schema for ${gvk(doc.apiVersion, doc.kind)}: add its schema to test/fixtures`];
         e.validate ??= this.ajv.compile(e.schema);
         const errors = e.validate(doc) ? [] : formatErrors(e.validate.errors ?? []);
         return [...errors, ...metadataProblems(doc)];
@@ -357,17 +231,28 @@ export interface StackInfo {
     file: string;
     /** `config["vault-cluster:environment"].cluster`. */
     cluster: Record<string, any>;
-    /** `cluster.config`. */
+    /**
+     * `cluster.config`, with the Kubernetes auth of the stack's consuming clusters (`consumers[].args.kubernetesAuth`)
+     * added: mounts they create, and roles they put on existing mounts.
+     */
     config: VaultConfigArgs;
 }
 
 export function loadStack(name: string): StackInfo {
     const file = join(ROOT, "stacks", `Pulumi.${name}.yaml`);
     if (!existsSync(file)) throw new Error(`${rel(file)} does not exist`);
-    const parsed = parseYaml(readFileSync(file, "utf8"));
-    const cluster = parsed?.config?.["vault-cluster:environment"]?.cluster;
+    const environment = parseYaml(readFileSync(file, "utf8"))?.config?.["vault-cluster:environment"];
+    const cluster = environment?.cluster;
     if (!cluster || typeof cluster !== "object") throw new Error(`${rel(file)}: no config["vault-cluster:environment"].cluster object`);
-    return { name, file: rel(file), cluster, config: (cluster.config ?? {}) as VaultConfigArgs };
+    const config: VaultConfigArgs = { ...(cluster.config ?? {}), kubernetesAuth: (cluster.config?.kubernetesAuth ?? []).map((k: object) => ({ ...k })) };
+    for (const consumer of environment.consumers ?? []) {
+        const auth = consumer.args?.kubernetesAuth;
+        if (!auth) continue;
+        const existing = config.kubernetesAuth!.find((k) => (k.path ?? "kubernetes") === auth.path);
+        if (auth.createMount === false && existing) existing.roles = { ...existing.roles, ...auth.roles };
+        else config.kubernetesAuth!.push({ path: auth.path, roles: auth.roles ?? {} });
+    }
+    return { name, file: rel(file), cluster, config };
 }
 
 /** The addresses a client can reach the stack's Vault by: the in-cluster service, and the ingress URL if any. */
