@@ -1,4 +1,4 @@
-import { randomBytes } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import * as https from "https";
 import * as net from "net";
 import type { TestCertificate } from "./certs";
@@ -32,6 +32,8 @@ export interface FakeVaultOptions {
     initialized?: { rootToken: string; keysBase64: string[]; threshold: number };
     /** Start listening only after this many milliseconds (the port is reserved up front). */
     startAfterMs?: number;
+    /** Cluster ID of an already initialized Vault (a fresh UUID by default). */
+    clusterId?: string;
 }
 
 export class FakeVault {
@@ -45,9 +47,19 @@ export class FakeVault {
     readonly policies = new Map<string, string>();
     readonly authMounts = new Map<string, string>([["token/", "token"]]);
     readonly roles = new Map<string, any>();
+    /** Vault's `cluster_id`, from init on (sys/health and sys/seal-status show it while unsealed). */
+    clusterId?: string;
+    /** Milliseconds to wait before answering `<METHOD> <path>`, e.g. `PUT /v1/sys/init` (processed on arrival). */
+    readonly delays = new Map<string, number>();
+    /** Process `PUT /v1/sys/init`, then break the connection instead of answering. */
+    dropInitResponse = false;
+    /** Connections to break on arrival, before any TLS handshake (per replica: count). */
+    readonly dropConnections = new Map<number, number>();
+    /** Replicas that accept connections and never answer. */
+    readonly silent = new Set<number>();
     private readonly replicas: ReplicaState[] = [];
     private readonly servers: https.Server[] = [];
-    private readonly failures: { method: string; path: string; status: number; errors: string[] }[] = [];
+    private readonly failures: { method: string; path: string; status: number; errors: string[]; times: number }[] = [];
 
     constructor(readonly options: FakeVaultOptions) {
         if (options.initialized) {
@@ -56,12 +68,13 @@ export class FakeVault {
             this.keysBase64 = options.initialized.keysBase64;
             this.threshold = options.initialized.threshold;
             this.tokens.set(this.rootToken, ["root"]);
+            this.clusterId = options.clusterId ?? randomUUID();
         }
     }
 
-    /** Answers the next `method path` with `status` and Vault's error body. */
-    failOnce(method: string, path: string, status: number, errors: string[]): void {
-        this.failures.push({ method, path, status, errors });
+    /** Answers the next `times` requests `method path` with `status` and Vault's error body. */
+    failOnce(method: string, path: string, status: number, errors: string[], times = 1): void {
+        this.failures.push({ method, path, status, errors, times });
     }
 
     replicaSealed(i: number): boolean {
@@ -85,6 +98,13 @@ export class FakeVault {
             this.addresses.push(`https://127.0.0.1:${port}`);
             const cert = this.options.replicaCertificates?.[i] ?? this.options.certificate;
             const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => this.handle(i, req, res));
+            server.on("connection", (socket: net.Socket) => {
+                const drop = this.dropConnections.get(i) ?? 0;
+                if (drop > 0) {
+                    this.dropConnections.set(i, drop - 1);
+                    socket.destroy();
+                }
+            });
             this.servers.push(server);
             const listen = () => server.listen(port, "127.0.0.1");
             if (this.options.startAfterMs) setTimeout(listen, this.options.startAfterMs);
@@ -94,7 +114,18 @@ export class FakeVault {
     }
 
     async stop(): Promise<void> {
-        await Promise.all(this.servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
+        await Promise.all(this.servers.map((s) => new Promise<void>((r) => {
+            s.closeAllConnections();
+            if (s.listening) s.close(() => r());
+            else r();
+        })));
+    }
+
+    /** Stops one replica's server (a pod that went away). */
+    async stopReplica(i: number): Promise<void> {
+        const server = this.servers[i];
+        server.closeAllConnections();
+        await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
     }
 
     private handle(replica: number, req: import("http").IncomingMessage, res: import("http").ServerResponse): void {
@@ -106,21 +137,24 @@ export class FakeVault {
             const path = (req.url ?? "").split("?")[0];
             const token = req.headers["x-vault-token"] as string | undefined;
             this.requests.push({ replica, method: req.method!, path, body, token });
+            if (this.silent.has(replica)) return;
             const send = (status: number, payload?: unknown) => {
                 res.writeHead(status, { "Content-Type": "application/json" });
                 res.end(payload === undefined ? "" : JSON.stringify(payload));
             };
-            const failure = this.failures.findIndex((f) => f.method === req.method && f.path === path);
-            if (failure >= 0) {
-                const [f] = this.failures.splice(failure, 1);
-                return send(f.status, { errors: f.errors });
+            const failure = this.failures.find((f) => f.method === req.method && f.path === path);
+            if (failure) {
+                if (--failure.times === 0) this.failures.splice(this.failures.indexOf(failure), 1);
+                return send(failure.status, { errors: failure.errors });
             }
+            let answer: [number, unknown?];
             try {
-                const [status, payload] = this.route(replica, req.method!, path, body, token);
-                send(status, payload);
+                answer = this.route(replica, req.method!, path, body, token);
             } catch (e) {
-                send(500, { errors: [String(e)] });
+                answer = [500, { errors: [String(e)] }];
             }
+            if (req.method === "PUT" && path === "/v1/sys/init" && this.dropInitResponse) return req.socket.destroy();
+            setTimeout(() => send(answer[0], answer[1]), this.delays.get(`${req.method} ${path}`) ?? 0);
         });
     }
 
@@ -131,6 +165,7 @@ export class FakeVault {
             type: this.options.seal, initialized: this.initialized, sealed: r.sealed, t: recovery ? 0 : this.threshold,
             n: recovery ? 0 : this.keysBase64.length, progress: r.progress, nonce: "", version: "2.0.4", build_date: "2026-01-01T00:00:00Z",
             migration: false, recovery_seal: recovery, storage_type: "dynamodb",
+            ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}),
         };
     }
 
@@ -140,7 +175,8 @@ export class FakeVault {
         if (method === "GET" && path === "/v1/sys/seal-status") return [200, this.sealStatus(replica)];
         if (method === "GET" && path === "/v1/sys/health") {
             const status = !this.initialized ? 501 : r.sealed ? 503 : 200;
-            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0 }];
+            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0,
+                ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}) }];
         }
         if (method === "PUT" && path === "/v1/sys/init") return this.init(body);
         if (method === "PUT" && path === "/v1/sys/unseal") {
@@ -203,6 +239,7 @@ export class FakeVault {
         if (!shares || !threshold || threshold > shares) return [400, { errors: ["invalid share count or threshold"] }];
         const raw = Array.from({ length: shares }, () => randomBytes(33));
         this.initialized = true;
+        this.clusterId = randomUUID();
         this.threshold = threshold;
         this.rootToken = `hvs.${randomBytes(12).toString("hex")}`;
         this.tokens.set(this.rootToken, ["root"]);
