@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { initializeVault, InitializeVaultOptions, PostInitError } from "../components/bootstrap/initializeVault";
+import { ClusterMismatchError, initializeVault, InitializeVaultOptions, InitResponseLostError, PostInitError } from "../components/bootstrap/initializeVault";
 import { KubernetesSecretCustody, SecretsManagerCustody, StateCustody } from "../components/bootstrap/custody";
 import type { Custody, InitRecord } from "../components/bootstrap/custody";
 import { ADMIN_POLICY_HCL, adminPolicyHcl, adminPolicyRules } from "../components/bootstrap/adminIdentity";
@@ -343,5 +343,202 @@ describe("keys are never lost after init", function () {
         assert.match(error.message, /kept in Pulumi stack state .* but a later step failed: HTTP 500 \(internal error\)/);
         assert.deepEqual(await custody.read("init"), error.partial.record);
         assert.ok(!error.message.includes(v.rootToken!));
+    });
+});
+
+/**
+ * Production durations, scaled 100 times down: the 15 s idle timeout of ordinary requests becomes 150 ms, and
+ * answers after 20 s and 120 s become 200 ms and 1.2 s (8 idle timeouts).
+ */
+const SCALE = 1 / 100;
+const scaled = (seconds: number) => Math.round(seconds * 1000 * SCALE);
+
+describe("PUT /v1/sys/init waits as long as Vault needs", function () {
+    this.timeout(30_000);
+    const f = useFakeServers();
+    const run = runner(f);
+
+    for (const seconds of [20, 120]) {
+        it(`keeps the response of an init answered after ${seconds} s (scaled: ${scaled(seconds)} ms, idle timeout ${scaled(15)} ms)`, async () => {
+            const v = await f.vault({ seal: "awskms" });
+            v.delays.set("PUT /v1/sys/init", scaled(seconds));
+            const custody = new StateCustody();
+            const started = Date.now();
+            const result = await run(v, custody, { requestTimeoutMs: scaled(15) });
+            assert.ok(Date.now() - started >= scaled(seconds), "the answer was waited for");
+            assert.equal(result.initialized, true);
+            assert.equal((await custody.read("init"))?.rootToken, v.rootToken);
+            assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 1);
+        });
+    }
+
+    it("bounds ordinary requests by the idle timeout (the same 20 s silence on GET /v1/sys/init fails)", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        v.delays.set("GET /v1/sys/init", scaled(20));
+        await assert.rejects(run(v, new StateCustody(), { requestTimeoutMs: scaled(15), timeoutMs: 1000 }),
+            /did not answer \/v1\/sys\/init within 1 s \(\d+ attempts\); last response: ETIMEDOUT: no answer within 150 ms/);
+        assert.equal(v.initialized, false);
+    });
+
+    it("keeps the response of an init answered after a real 3.5 s, with a real idle timeout of 1 s", async () => {
+        const v = await f.vault({ seal: "shamir", replicas: 2 });
+        v.delays.set("PUT /v1/sys/init", 3500);
+        const custody = new StateCustody();
+        const result = await run(v, custody, { requestTimeoutMs: 1000 });
+        assert.equal((await custody.read("init"))?.rootToken, v.rootToken);
+        assert.deepEqual(result.unsealed, v.addresses);
+    });
+
+    it("says exactly what happened when the connection breaks after the request was sent, and what to do", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        v.dropInitResponse = true;
+        const custody = new StateCustody();
+        const error = await run(v, custody).then(() => assert.fail("expected a failure"), (e) => e);
+        assert.ok(error instanceof InitResponseLostError, String(error));
+        assert.match(error.message, new RegExp(`^The connection to Vault at ${v.addresses[0]} broke after PUT /v1/sys/init was sent \\(ECONNRESET: socket hang up\\): ` +
+            "Vault may now be initialized, with its response \\(root token and keys\\) lost on the wire; nothing reached custody\\."));
+        assert.match(error.message, /Running again is safe .* wipe its storage and run again \(README, "Recovery: the init response was lost"\)/);
+        assert.equal(v.initialized, true, "Vault did initialize");
+        assert.equal(await custody.read("init"), undefined);
+        assert.ok(!error.message.includes(v.rootToken!));
+        // The next run sees an initialized Vault with empty custody: it refuses, pointing at the same recovery.
+        v.dropInitResponse = false;
+        await assert.rejects(run(v, custody), /already initialized, but .* holds no init record.*"Recovery: the init response was lost"/);
+        assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 1, "never sent twice");
+    });
+
+    it("sends the request again when the connection broke before it was sent", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        const messages: string[] = [];
+        // Break the very connection that carries PUT /v1/sys/init, before its TLS handshake.
+        const log = (m: string) => {
+            messages.push(m);
+            if (m.startsWith("Initializing") && messages.filter((x) => x.startsWith("Initializing")).length === 1) v.dropConnections.set(0, 1);
+        };
+        const custody = new StateCustody();
+        const result = await run(v, custody, { log });
+        assert.equal(result.initialized, true);
+        assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 1);
+        assert.equal((await custody.read("init"))?.rootToken, v.rootToken);
+        assert.ok(messages.some((m) => /^PUT \/v1\/sys\/init did not reach Vault at .* \(ECONNRESET/.test(m)), messages.join("\n"));
+    });
+});
+
+describe("start-up answers", function () {
+    this.timeout(30_000);
+    const f = useFakeServers();
+    const run = runner(f);
+
+    it("retries 404, 502 and 503 within the deadline (an ingress not routed yet)", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        for (const status of [404, 502, 503]) v.failOnce("GET", "/v1/sys/init", status, []);
+        const messages: string[] = [];
+        const result = await run(v, new StateCustody(), { log: (m) => messages.push(m) });
+        assert.equal(result.initialized, true);
+        assert.deepEqual(messages.filter((m) => m.startsWith("Waiting")).map((m) => /HTTP (\d+)/.exec(m)?.[1]), ["404", "502", "503"]);
+    });
+
+    it("fails at once on other 4xx, naming Vault's answer", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        v.failOnce("GET", "/v1/sys/init", 403, ["permission denied"], 100);
+        const started = Date.now();
+        await assert.rejects(run(v, new StateCustody()), /answered GET \/v1\/sys\/init with 403: permission denied/);
+        assert.equal(v.requestsTo("GET", "/v1/sys/init").length, 1);
+        assert.ok(Date.now() - started < 2000);
+    });
+});
+
+describe("Shamir unseal of every replica", function () {
+    this.timeout(30_000);
+    const f = useFakeServers();
+    const run = runner(f);
+
+    it("unseals every replica that answers, in parallel, and names the ones left sealed (one that never answers, one gone)", async () => {
+        const v = await f.vault({ seal: "shamir", replicas: 3 });
+        v.silent.add(1);
+        const gone = `https://127.0.0.1:${await freePort()}`;
+        const replicas = [v.addresses[0], v.addresses[1], gone, v.addresses[2]];
+        const messages: string[] = [];
+        const started = Date.now();
+        const result = await run(v, new StateCustody(), { replicaAddresses: replicas, replicaTimeoutMs: 800, requestTimeoutMs: 300, log: (m) => messages.push(m) });
+        const elapsed = Date.now() - started;
+        assert.deepEqual(result.unsealed, [v.addresses[0], v.addresses[2]]);
+        assert.deepEqual(result.sealedReplicas, [v.addresses[1], gone]);
+        assert.equal(v.replicaSealed(2), false);
+        assert.ok(elapsed < 3000, `the dead replicas cost one replica timeout, not one each (${elapsed} ms)`);
+        assert.ok(messages.includes(`Unsealing replica 4 of 4 (${v.addresses[2]})`), messages.join("\n"));
+        assert.ok(messages.some((m) => m.startsWith(`Replica ${gone} is left sealed: Vault at ${gone} did not answer /v1/sys/seal-status`)), messages.join("\n"));
+    });
+
+    it("fails, keeping the record, when no replica could be unsealed", async () => {
+        const v = await f.vault({ seal: "shamir", replicas: 1 });
+        const gone = `https://127.0.0.1:${await freePort()}`;
+        const error = await run(v, new StateCustody(), { address: v.addresses[0], replicaAddresses: [gone], replicaTimeoutMs: 300 })
+            .then(() => assert.fail("expected a failure"), (e) => e);
+        assert.ok(error instanceof PostInitError);
+        assert.match(error.message, new RegExp(`a later step failed: no replica could be unsealed: ${gone} \\(Vault at ${gone} did not answer`));
+        assert.equal(error.partial.record.rootToken, v.rootToken);
+    });
+});
+
+describe("custody bound to its cluster", function () {
+    this.timeout(30_000);
+    const f = useFakeServers();
+    const run = runner(f);
+
+    it("records Vault's cluster_id with the init response (auto-unseal)", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        const custody = new StateCustody();
+        const result = await run(v, custody);
+        assert.match(v.clusterId!, /^[0-9a-f-]{36}$/);
+        assert.equal((await custody.read("init"))?.clusterId, v.clusterId);
+        assert.equal(result.clusterId, v.clusterId);
+    });
+
+    it("refuses a record of another cluster and never sends its token there", async () => {
+        const a = await f.vault({ seal: "awskms" });
+        const custody = new StateCustody();
+        const { record } = await run(a, custody);
+        // Another cluster, initialized, whose custody was pointed at cluster A's record.
+        const b = await f.vault({ seal: "awskms", initialized: { rootToken: "hvs.cluster-b-root", keysBase64: [], threshold: 3 } });
+        await assert.rejects(run(b, custody, { revokeRootToken: true }), (e: Error) => {
+            assert.ok(e instanceof ClusterMismatchError, String(e));
+            assert.equal(e.message, `Pulumi stack state (secret outputs) holds the init record of Vault cluster ${a.clusterId}, but Vault at ${b.addresses[0]} ` +
+                `is cluster ${b.clusterId}: refusing to use that record (or its token) here. Point bootstrap.custody at this cluster's own record; if this ` +
+                "cluster was re-initialized on purpose, move the old record aside and keep the new init response in custody.");
+            return true;
+        });
+        assert.ok(b.requests.every((r) => r.token === undefined), "no token was sent to cluster B");
+        assert.ok(!b.requests.some((r) => JSON.stringify(r.body ?? {}).includes(record.rootToken)));
+    });
+
+    it("refuses a Shamir record whose cluster the state knows to be another (the record itself has no cluster_id)", async () => {
+        const v = await f.vault({ seal: "shamir", replicas: 1 });
+        const custody = new StateCustody();
+        const first = await run(v, custody);
+        assert.equal(first.record.clusterId, undefined, "sealed right after init: the cluster is bound in the state instead");
+        assert.equal(first.clusterId, v.clusterId);
+        await assert.rejects(run(v, custody, { expectedClusterId: "5d0b7c8e-0000-4000-8000-000000000000", revokeRootToken: true }), ClusterMismatchError);
+        assert.equal(v.requestsTo("POST", "/v1/sys/auth/pulumi").length, 0, "the token was not used");
+    });
+
+    it("carries the record over when custody moves: read from the old, checked against the cluster, written once to the new", async () => {
+        const v = await f.vault({ seal: "awskms" });
+        const old = new StateCustody();
+        const { record } = await run(v, old, { revokeRootToken: true });
+        const moved = new StateCustody();
+        const messages: string[] = [];
+        const result = await run(v, moved, { previousCustody: old, log: (m) => messages.push(m) });
+        assert.deepEqual(await moved.read("init"), record);
+        assert.deepEqual(await moved.read("admin"), await old.read("admin"), "the admin identity moves too: no second secret ID");
+        assert.equal(v.requestsTo("POST", "/v1/auth/pulumi/role/admin/secret-id").length, 1);
+        assert.deepEqual(await old.read("init"), record, "the old custody keeps its copy");
+        assert.equal(result.carriedOverFrom, old.description);
+        assert.ok(messages.includes(`The init record moved from ${old.description} to ${moved.description}`));
+        // A record of another cluster is not carried anywhere.
+        const other = await f.vault({ seal: "awskms", initialized: { rootToken: "hvs.other", keysBase64: [], threshold: 3 } });
+        const target = new StateCustody();
+        await assert.rejects(run(other, target, { previousCustody: old }), ClusterMismatchError);
+        assert.equal(await target.read("init"), undefined);
     });
 });

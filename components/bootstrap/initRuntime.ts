@@ -160,6 +160,20 @@ export async function diff(_id: string, olds: VaultInitOutputs, news: VaultInitI
     return { changes, replaces: [], deleteBeforeReplace: false, stables: ["rootToken", "initializedAt", "sealType", "recoverySeal"] };
 }
 
+/**
+ * The waits of one run, from `bootstrap.timeoutSeconds` (600 by default): the API gets all of it; each Shamir replica
+ * and each custody call a tenth, at most 60 s and 30 s; retries start at a hundredth, at most 1 s.
+ */
+function budgets(timeoutSeconds: number): Pick<InitializeVaultOptions, "timeoutMs" | "replicaTimeoutMs" | "custodyTimeoutMs" | "retryDelayMs"> {
+    const timeoutMs = timeoutSeconds * 1000;
+    return {
+        timeoutMs,
+        replicaTimeoutMs: Math.min(60_000, timeoutMs / 10),
+        custodyTimeoutMs: Math.min(30_000, timeoutMs / 10),
+        retryDelayMs: Math.min(1000, timeoutMs / 100),
+    };
+}
+
 interface Kept { record: InitRecord; admin?: AdminRecord; keepInit: boolean; keepAdmin: boolean }
 
 function outputs(inputs: VaultInitInputs, o: Kept & { rootToken: string; sealType: string; recoverySeal: boolean; custodyDescription: string;
@@ -204,7 +218,7 @@ async function run(inputs: VaultInitInputs, previous: Partial<CustodyRecords>, i
             adminPolicyHcl: inputs.adminPolicyHcl,
             recoveredRecord: inState ? undefined : previous.init,
             recoveredAdmin: inState ? undefined : previous.admin,
-            timeoutMs: inputs.timeoutSeconds * 1000,
+            ...budgets(inputs.timeoutSeconds),
             log,
             ...extra,
         });
