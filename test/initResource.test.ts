@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import { readFileSync, writeFileSync, mkdtempSync } from "fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import * as net from "net";
 import { tmpdir } from "os";
-import { join } from "path";
+import { basename, join } from "path";
 import { VaultCluster } from "../components";
+import { caCertFile } from "../components/bootstrap/bootstrap";
 import { preferredPort } from "../components/bootstrap/tunnel";
 import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, MockRecorder, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA, LOCAL } from "./support/cluster";
@@ -174,6 +175,39 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(shamirInputs.replicaCaCertPem, await valueOf(shamir.cluster.caCertPem));
         assert.match(shamirInputs.replicaCaCertPem, /BEGIN CERTIFICATE/);
     });
+});
+
+describe("the CA file the Vault provider reads", () => {
+    const PEM = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
+    const uid = process.getuid!();
+
+    it("lives in a directory private to this user, at a path that does not change between runs", () => {
+        const base = mkdtempSync(join(tmpdir(), "ca-file-"));
+        const file = caCertFile(PEM, { base, uid });
+        assert.equal(file, join(base, `vault-cluster-${uid}`, basename(file)));
+        assert.equal(lstatSync(join(base, `vault-cluster-${uid}`)).mode & 0o777, 0o700);
+        assert.equal(readFileSync(file, "utf8"), PEM);
+        assert.equal(caCertFile(PEM, { base, uid }), file);
+    });
+
+    for (const [what, plant] of [
+        ["another user's directory", (dir: string) => mkdirSync(dir, { mode: 0o700 })],
+        ["a directory open to everybody", (dir: string) => { mkdirSync(dir); chmodSync(dir, 0o777); }],
+        ["a symlink to somewhere else", (dir: string) => symlinkSync(mkdtempSync(join(tmpdir(), "elsewhere-")), dir)],
+    ] as const) {
+        it(`neither trusts nor is blocked by ${what} planted at its path`, () => {
+            const base = mkdtempSync(join(tmpdir(), "ca-file-"));
+            // "Another user": the directory belongs to this process's user, and the check is asked for uid + 1.
+            const as = what === "another user's directory" ? uid + 1 : uid;
+            const planted = join(base, `vault-cluster-${as}`);
+            plant(planted);
+            const file = caCertFile(PEM, { base, uid: as });
+            assert.ok(!file.startsWith(`${planted}/`), `${file} is inside the planted directory`);
+            assert.equal(readFileSync(file, "utf8"), PEM);
+            assert.equal(lstatSync(join(file, "..")).mode & 0o777, 0o700, "a fresh private directory instead");
+            assert.equal(readdirSync(planted).length, 0, "nothing written into the planted directory");
+        });
+    }
 });
 
 describe("the init resource's provider when a step after init fails", function () {
