@@ -350,14 +350,16 @@ async function initOnce(client: VaultClient, o: InitializeVaultOptions, seal: Se
     };
 }
 
+/** `operation`, or `error()` once `ms` have passed: the caller stops waiting (the operation itself is not cancelled). */
+function within<T>(operation: Promise<T>, ms: number, error: () => Error): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(error()), ms); });
+    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A custody operation that does not answer in time fails rather than holding the run (and the keys) forever. */
 function bounded<T>(operation: Promise<T>, custody: Custody, doing: string, wait: Wait): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CustodyError(`${custody.description} did not answer within ${wait.custodyTimeoutMs} ms ${doing}`)),
-            wait.custodyTimeoutMs);
-    });
-    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+    return within(operation, wait.custodyTimeoutMs, () => new CustodyError(`${custody.description} did not answer within ${wait.custodyTimeoutMs} ms ${doing}`));
 }
 
 /**
@@ -395,7 +397,7 @@ async function unsealReplicas(replicas: NamedVaultClient[], record: InitRecord, 
     const perReplica = o.replicaTimeoutMs ?? 60_000;
     const outcomes = await Promise.all(replicas.map(async ({ name, client }, i) => {
         const own: Wait = { ...wait, deadline: Math.min(wait.deadline, Date.now() + perReplica), timeoutMs: Math.min(wait.timeoutMs, perReplica) };
-        try {
+        const unseal = async () => {
             let status = (await waitForApi(client, "/v1/sys/seal-status", own)) as SealStatus;
             if (!status.sealed) return "unsealed already";
             if (record.keyHolders) throw new Error("its unseal keys are PGP-encrypted for their holders: unseal it by hand");
@@ -405,6 +407,10 @@ async function unsealReplicas(replicas: NamedVaultClient[], record: InitRecord, 
                 if (!status.sealed) return "unsealed";
             }
             throw new Error(`still sealed after ${record.keysBase64.length} unseal keys (progress ${status.progress}/${status.t})`);
+        };
+        try {
+            // A request in flight to a replica that stopped answering does not hold the others (or the run) any longer.
+            return await within(unseal(), own.timeoutMs, () => new Error(`no answer within ${Math.round(own.timeoutMs / 100) / 10} s`));
         } catch (e) {
             wait.log(`Replica ${name} is left sealed: ${describeError(e)}`, "warning");
             return { reason: describeError(e) };
