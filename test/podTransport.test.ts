@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as net from "net";
+import { KubernetesSecretCustody } from "../components/bootstrap/custody";
 import { create } from "../components/bootstrap/initRuntime";
 import { vaultClientForPod } from "../components/bootstrap/podTransport";
 import { isTlsError } from "../components/bootstrap/vaultApi";
@@ -79,5 +80,20 @@ describe("talking to a pod's Vault over port-forward streams", function () {
         assert.deepEqual([0, 1, 2].map((i) => vault.replicaSealed(i)), [false, false, false]);
         assert.equal((result.outs as any).stateRecords.init.rootToken, vault.rootToken);
         assert.ok(kube.forwards.includes("vault/vault-2:8200"));
+    });
+
+    it("never echoes the kubeconfig: one that does not parse fails at once, naming the line, not its contents", async () => {
+        const vault = await f.vault({ seal: "awskms" });
+        const kube = await f.kube();
+        const broken = "apiVersion: v1\nusers:\n- name: u\n  user:\n    token: kube-secret-token\n  bad: [\n";
+        const started = Date.now();
+        const error: Error = await create(initInputs(kube, f.ca.certPem, routePods(kube, vault), { seal: "awskms", kubeconfig: broken, timeoutSeconds: 30 }))
+            .then(() => assert.fail("expected a failure"), (e) => e);
+        assert.equal(error.message, "Cannot reach Vault at pod vault/vault-0: the kubeconfig is not valid YAML or JSON: unexpected end of the stream " +
+            "within a flow collection (line 7, column 1). Check bootstrap.kubeconfig and bootstrap.kubeContext.");
+        assert.ok(Date.now() - started < 5000, "not retried until the deadline");
+        const custody = new KubernetesSecretCustody({ type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" }, kubeconfig: broken });
+        await assert.rejects(custody.read("init"), (e: Error) => !e.message.includes("kube-secret-token") && /not valid YAML or JSON/.test(e.message));
+        assert.deepEqual(vault.requests, []);
     });
 });

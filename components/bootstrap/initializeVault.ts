@@ -1,6 +1,7 @@
 import { ADMIN_POLICY_HCL, createAdminIdentity, loginAdmin, revokeRootToken } from "./adminIdentity";
 import { CustodyError, sameRecord } from "./custody/types";
 import type { AdminRecord, Custody, CustodyRecords, CustodySlot, InitRecord } from "./custody/types";
+import { KUBECONFIG_ERROR } from "./kube";
 import { describeError, isTlsError, requestWasSent, VaultApiError, VaultClient } from "./vaultApi";
 
 /** A Vault server reached by name (a pod name, or its address). */
@@ -453,6 +454,9 @@ async function waitForApi(client: VaultClient, path: string, o: Wait): Promise<u
         } catch (e) {
             if (isTlsError(e)) {
                 throw new Error(`TLS verification of Vault at ${client.address} failed: ${describeError(e)}. Check the CA (bootstrap.addressCaCertPem, tls.*) and the names in the server certificate.`);
+            }
+            if ((e as { code?: string }).code === KUBECONFIG_ERROR) {
+                throw new Error(`Cannot reach Vault at ${client.address}: ${(e as Error).message}. Check bootstrap.kubeconfig and bootstrap.kubeContext.`);
             }
             if (e instanceof VaultApiError && e.status < 500 && !TRANSIENT_STATUSES.has(e.status)) throw e;
             last = describeError(e);

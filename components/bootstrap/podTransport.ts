@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { Duplex, PassThrough, Writable } from "stream";
 import { VAULT_PORT } from "../cluster/names";
-import { clientNode, loadKubeConfig, PortForward } from "./kube";
+import { clientNode, KUBECONFIG_ERROR, loadKubeConfig, PortForward } from "./kube";
 import { VaultClient } from "./vaultApi";
 
 /** One pod port, reached through the Kubernetes API. */
@@ -90,7 +90,7 @@ export function podStream(o: PodStreamOptions): Duplex {
         if (stream.destroyed) return socket.close();
         socket.on("close", () => stream.push(null));
         stream.emit("connect");
-    })().catch((e: { message?: string }) => stream.destroy(forwardError(where, e?.message ?? String(e))));
+    })().catch((e: { message?: string; code?: string }) => stream.destroy(e?.code === KUBECONFIG_ERROR ? e as Error : forwardError(where, e?.message ?? String(e))));
     return stream;
 }
 
