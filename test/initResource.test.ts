@@ -1,15 +1,19 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import { readFileSync, writeFileSync, mkdtempSync } from "fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
+import * as net from "net";
 import { tmpdir } from "os";
-import { join } from "path";
+import { basename, join } from "path";
 import { VaultCluster } from "../components";
-import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { caCertFile } from "../components/bootstrap/bootstrap";
+import { preferredPort } from "../components/bootstrap/tunnel";
+import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, MockRecorder, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA, LOCAL } from "./support/cluster";
-import { makeCa, makeServerCertificate } from "./support/certs";
 import { withEnv } from "./support/env";
-import { FakeVault } from "./support/fakeVault";
-import { FakeKubernetes } from "./support/fakeKubernetes";
+import type { FakeVault } from "./support/fakeVault";
+import type { FakeKubernetes } from "./support/fakeKubernetes";
+import { useFakeServers } from "./support/fakes";
+import { initInputs, routePods } from "./support/initInputs";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const VAULT_PROVIDER = "pulumi:providers:vault";
@@ -27,8 +31,12 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(inputs.keyShares, 5);
         assert.equal(inputs.keyThreshold, 3);
         assert.equal(inputs.revokeRootToken, false);
-        assert.match(inputs.apiAddress, /^https:\/\/127\.0\.0\.1:\d+$/, "a tunnel on loopback");
-        assert.deepEqual(inputs.replicaAddresses, []);
+        assert.equal(inputs.apiAddress, undefined, "no address: the init step reaches the pods itself");
+        assert.deepEqual(inputs.pods, {
+            namespace: "vault", releaseName: "vault", names: ["vault-0", "vault-1", "vault-2"], internalService: "vault-internal", port: 8200, scheme: "https",
+        });
+        assert.deepEqual(inputs.placement, { namespace: "vault", releaseName: "vault", storage: "dynamodb", table: "prod-vault" });
+        assert.equal(inputs.logUrn, init.urn, "progress is attached to the init resource itself");
         assert.deepEqual(inputs.custody, { type: "aws-secrets-manager", region: "eu-west-1", secretIds: {
             init: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-AbCdEf",
             admin: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/vault-init-admin-AbCdEf",
@@ -36,7 +44,8 @@ describe("init resource and chained Vault provider under mocks", () => {
         const secret = d.recorder.ofType("aws:secretsmanager/secret:Secret").find((x) => x.inputs.name === "prod/vault-init")!;
         assert.equal(secret.inputs.kmsKeyId, "arn:aws:kms:eu-west-1:123456789012:key/prod-vault-0000");
         assert.equal(secret.protect, true);
-        assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "custody", "rootToken", "stateRecords"]);
+        assert.deepEqual(init.additionalSecretOutputs.sort(), ["admin", "custody", "kubeconfig", "rootToken", "stateRecords"]);
+        assert.equal(init.protect, false, "custody outside the state keeps the keys: the init resource needs no protection");
         assert.equal(await isSecretOutput(d.cluster.rootToken), true);
         assert.equal(await valueOf(d.cluster.rootToken), "hvs.mock-root-token-prod-init");
     });
@@ -54,8 +63,8 @@ describe("init resource and chained Vault provider under mocks", () => {
     it("chains the Vault provider on the init outputs: address, token, CA file, child tokens, verified TLS", async () => {
         const d = await deploy({ irsa: IRSA });
         const provider = d.recorder.one(VAULT_PROVIDER);
-        const init = d.recorder.one(DYNAMIC);
-        assert.equal(provider.inputs.address, unwrapSecrets(init.inputs.apiAddress));
+        // Under mocks (tests, the offline plan) the address the tunnel would take, and no socket.
+        assert.equal(provider.inputs.address, `https://127.0.0.1:${preferredPort("vault/vault-active")}`);
         assert.ok(isSecretValue(provider.inputs.token), "token is secret");
         assert.equal(unwrapSecrets(provider.inputs.token), "hvs.mock-root-token-prod-init");
         assert.equal(provider.inputs.skipChildToken, "false");
@@ -64,6 +73,51 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(readFileSync(provider.inputs.caCertFile, "utf8"), await valueOf(d.cluster.caCertPem));
         assert.ok(d.cluster.provider, "exposed as cluster.provider");
         assert.equal(provider.urn, await valueOf(d.cluster.provider.urn));
+    });
+
+    it("opens no socket under mocks (the unit tests and the offline plan), for the init step or the provider", async () => {
+        const listen = net.Server.prototype.listen;
+        let listened = 0;
+        net.Server.prototype.listen = function (this: net.Server, ...args: any[]) { listened++; return listen.apply(this, args as any); } as typeof listen;
+        try {
+            await deploy({ irsa: IRSA });
+            await deploy(LOCAL, "local");
+        } finally {
+            net.Server.prototype.listen = listen;
+        }
+        assert.equal(listened, 0);
+    });
+
+    it("keeps the provider's address unknown in a preview of an existing cluster, and opens no tunnel", async () => {
+        // A preview whose resources exist: IDs and outputs known, but the program runs with dryRun set.
+        const recorder = await installMocks({ preview: true, recorder: new MockRecorder(false) });
+        const listen = net.Server.prototype.listen;
+        let listened = 0;
+        net.Server.prototype.listen = function (this: net.Server, ...args: any[]) { listened++; return listen.apply(this, args as any); } as typeof listen;
+        try {
+            new VaultCluster("prod", { irsa: IRSA });
+            await settle();
+        } finally {
+            net.Server.prototype.listen = listen;
+        }
+        const provider = recorder.one(VAULT_PROVIDER);
+        assert.ok(!isUnknownValue(recorder.one(DYNAMIC).id), "the init resource exists");
+        assert.ok(isUnknownValue(provider.inputs.address), `address is ${JSON.stringify(provider.inputs.address)}`);
+        assert.equal(listened, 0);
+    });
+
+    it("keeps bootstrap.address known in a preview: previews through an ingress or load balancer are exact", async () => {
+        const recorder = await installMocks({ preview: true, recorder: new MockRecorder(false) });
+        new VaultCluster("prod", { irsa: IRSA, bootstrap: { address: "https://vault-lb.example.com:8200" } });
+        await settle();
+        assert.equal(recorder.one(VAULT_PROVIDER).inputs.address, "https://vault-lb.example.com:8200");
+    });
+
+    it("protects the init resource when it holds the only copy of the keys (state custody)", async () => {
+        const state = await deploy({ irsa: IRSA, bootstrap: { custody: { type: "state" } } });
+        assert.equal(state.recorder.one(DYNAMIC).protect, true);
+        const local = await deploy(LOCAL, "local");
+        assert.equal(local.recorder.one(DYNAMIC).protect, false);
     });
 
     it("leaves address and token unknown in a first preview, so the provider never dials a Vault that does not exist", async () => {
@@ -87,16 +141,23 @@ describe("init resource and chained Vault provider under mocks", () => {
         assert.equal(await valueOf(d.cluster.rootToken), "");
     });
 
-    it("tunnels to every replica with Shamir, with inputs that do not change from run to run", async () => {
+    it("reaches every replica through the pods with Shamir, with inputs that do not change from run to run", async () => {
         const d = await deploy(LOCAL, "local");
         const inputs = unwrapSecrets(d.recorder.one(DYNAMIC).inputs);
-        assert.equal(inputs.replicaAddresses.length, 3);
-        assert.equal(new Set(inputs.replicaAddresses).size, 3);
+        assert.deepEqual(inputs.pods.names, ["vault-0", "vault-1", "vault-2"]);
+        assert.deepEqual(inputs.placement, { namespace: "vault", releaseName: "vault", storage: "raft" });
         const again = unwrapSecrets((await deploy(LOCAL, "local")).recorder.one(DYNAMIC).inputs);
-        // Addresses (tunnel ports) may differ between runs; the diff ignores them.
-        for (const x of [inputs, again]) for (const k of ["__provider", "apiAddress", "replicaAddresses"]) delete x[k];
+        for (const x of [inputs, again]) delete x.__provider;
         assert.deepEqual(again, inputs, "a second run registers the same inputs (no per-run value forcing an update)");
         assert.deepEqual(inputs.custody, { type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" } });
+    });
+
+    it("passes the kubeconfig to the init step as a secret", async () => {
+        const kubeconfig = "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]";
+        const d = await deploy({ ...LOCAL, bootstrap: { custody: { type: "state" }, kubeconfig } }, "local");
+        const init = d.recorder.one(DYNAMIC);
+        assert.ok(isSecretValue(init.inputs.kubeconfig));
+        assert.equal(unwrapSecrets(init.inputs.kubeconfig), kubeconfig);
     });
 
     it("uses bootstrap.address with the cluster CA, or the system roots behind an ingress certificate", async () => {
@@ -118,59 +179,92 @@ describe("init resource and chained Vault provider under mocks", () => {
     });
 });
 
+describe("the CA file the Vault provider reads", () => {
+    const PEM = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
+    const uid = process.getuid!();
+
+    it("lives in a directory private to this user, at a path that does not change between runs", () => {
+        const base = mkdtempSync(join(tmpdir(), "ca-file-"));
+        const file = caCertFile(PEM, { base, uid });
+        assert.equal(file, join(base, `vault-cluster-${uid}`, basename(file)));
+        assert.equal(lstatSync(join(base, `vault-cluster-${uid}`)).mode & 0o777, 0o700);
+        assert.equal(readFileSync(file, "utf8"), PEM);
+        assert.equal(caCertFile(PEM, { base, uid }), file);
+    });
+
+    for (const [what, plant] of [
+        ["another user's directory", (dir: string) => mkdirSync(dir, { mode: 0o700 })],
+        ["a directory open to everybody", (dir: string) => { mkdirSync(dir); chmodSync(dir, 0o777); }],
+        ["a symlink to somewhere else", (dir: string) => symlinkSync(mkdtempSync(join(tmpdir(), "elsewhere-")), dir)],
+    ] as const) {
+        it(`neither trusts nor is blocked by ${what} planted at its path`, () => {
+            const base = mkdtempSync(join(tmpdir(), "ca-file-"));
+            // "Another user": the directory belongs to this process's user, and the check is asked for uid + 1.
+            const as = what === "another user's directory" ? uid + 1 : uid;
+            const planted = join(base, `vault-cluster-${as}`);
+            plant(planted);
+            const file = caCertFile(PEM, { base, uid: as });
+            assert.ok(!file.startsWith(`${planted}/`), `${file} is inside the planted directory`);
+            assert.equal(readFileSync(file, "utf8"), PEM);
+            assert.equal(lstatSync(join(file, "..")).mode & 0o777, 0o700, "a fresh private directory instead");
+            assert.equal(readdirSync(planted).length, 0, "nothing written into the planted directory");
+        });
+    }
+});
+
 describe("the init resource's provider when a step after init fails", function () {
     this.timeout(30_000);
-    const ca = makeCa();
-    const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+    const f = useFakeServers();
 
-    it("is recorded anyway (created, failed to initialize) with the keys in its secret state, and the next update finishes", async () => {
+    it("is recorded anyway (created, failed to initialize) with the keys and the new admin identity in its secret state; the next update mints nothing", async () => {
         const { create, update } = initRuntime();
-        const fake = await new FakeVault({ seal: "shamir", replicas: 2, certificate }).start();
-        try {
-            const inputs = {
-                apiAddress: fake.addresses[0], replicaAddresses: [fake.addresses[0], "https://127.0.0.1:1"], caCertPem: ca.certPem,
-                seal: "shamir" as const, keyShares: 5, keyThreshold: 3, pgpKeys: [], keyHolders: [], custody: { type: "state" as const },
-                revokeRootToken: false, adminPolicyHcl: "", timeoutSeconds: 1,
-            };
-            const error: any = await create(inputs).then(() => assert.fail("expected a failure"), (e) => e);
-            assert.match(error.id, /^vault-init-/);
-            assert.deepEqual(error.reasons, [error.message]);
-            assert.equal(error.properties.stateRecords.init.rootToken, fake.rootToken, "Pulumi records the keys (secret output)");
-            assert.equal(error.properties.rootToken, fake.rootToken);
-            const { outs } = await update(error.id, error.properties, { ...inputs, replicaAddresses: fake.addresses, timeoutSeconds: 5 });
-            assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1, "never initialized twice");
-            assert.deepEqual(outs.stateRecords!.init, error.properties.stateRecords.init);
-            assert.equal(fake.replicaSealed(1), false);
-        } finally {
-            await fake.stop();
-        }
+        const fake = await f.vault({ seal: "awskms" });
+        const kube = await f.kube();
+        const inputs = initInputs(kube, f.ca.certPem, routePods(kube, fake), { seal: "awskms", revokeRootToken: true });
+        // The admin identity is created, then its first login fails: its secret ID exists and must not be minted again.
+        fake.failOnce("POST", "/v1/auth/pulumi/login", 500, ["storage unavailable"]);
+        const error: any = await create(inputs).then(() => assert.fail("expected a failure"), (e) => e);
+        assert.match(error.id, /^vault-init-/);
+        assert.deepEqual(error.reasons, [error.message]);
+        assert.equal(error.properties.stateRecords.init.rootToken, fake.rootToken, "Pulumi records the keys (secret output)");
+        const minted = error.properties.stateRecords.admin;
+        assert.ok(minted?.secretId, "the admin record survives the failed login");
+        assert.ok(!error.message.includes(minted.secretId) && !error.message.includes(fake.rootToken!));
+        const secretIds = () => fake.requestsTo("POST", "/v1/auth/pulumi/role/admin/secret-id").length;
+        assert.equal(secretIds(), 1);
+        const { outs } = await update(error.id, error.properties, inputs);
+        assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1, "never initialized twice");
+        assert.equal(secretIds(), 1, "no second unlimited secret ID");
+        assert.deepEqual(outs.stateRecords!.admin, minted);
+        assert.deepEqual(outs.stateRecords!.init, error.properties.stateRecords.init);
+        assert.equal(outs.rootToken, "");
+        assert.equal(fake.tokens.has(fake.rootToken!), false, "root token revoked");
     });
 });
 
 describe("the init resource's diff with Shamir: an update only when a replica needs unsealing", function () {
     this.timeout(30_000);
-    const ca = makeCa();
-    const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+    const f = useFakeServers();
     let fake: FakeVault;
+    let kube: FakeKubernetes;
     let created: { id: string; outs: any };
     let inputs: any;
-    before(async () => {
+    beforeEach(async () => {
         const { create } = initRuntime();
-        fake = await new FakeVault({ seal: "shamir", replicas: 3, certificate }).start();
-        inputs = {
-            apiAddress: fake.addresses[0], replicaAddresses: fake.addresses, caCertPem: ca.certPem, seal: "shamir" as const, keyShares: 5,
-            keyThreshold: 3, pgpKeys: [], keyHolders: [], custody: { type: "state" as const }, revokeRootToken: false, adminPolicyHcl: "", timeoutSeconds: 5,
-        };
+        fake = await f.vault({ seal: "shamir", replicas: 3 });
+        kube = await f.kube();
+        inputs = initInputs(kube, f.ca.certPem, routePods(kube, fake));
         created = await create(inputs) as { id: string; outs: any };
     });
-    after(() => fake?.stop());
-    const diff = async (news: unknown) => initRuntime().diff(created.id, created.outs, news as any);
+    const diff = async (news: unknown, olds = created.outs) => initRuntime().diff(created.id, olds, news as any);
 
-    it("reports no change while every replica is unsealed, after asking each one", async () => {
+    it("reports no change while every replica is unsealed, after asking each one through its port-forward stream", async () => {
         const before = fake.requestsTo("GET", "/v1/sys/seal-status").length;
+        const forwards = kube.forwards.length;
         assert.equal((await diff(inputs)).changes, false);
         const asked = fake.requestsTo("GET", "/v1/sys/seal-status").slice(before).map((r) => r.replica).sort();
         assert.deepEqual(asked, [0, 1, 2]);
+        assert.deepEqual(kube.forwards.slice(forwards).sort(), ["vault/vault-0:8200", "vault/vault-1:8200", "vault/vault-2:8200"]);
     });
 
     it("reports a change when a replica restarted sealed, and the update unseals it without a new init", async () => {
@@ -183,25 +277,24 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
         assert.equal((await diff(inputs)).changes, false);
     });
 
-    it("reports a change when a replica does not answer or an address is not known yet (a preview)", async () => {
-        assert.equal((await diff({ ...inputs, replicaAddresses: [...fake.addresses.slice(1), "https://127.0.0.1:1"] })).changes, true);
+    it("reports a change when a replica does not answer or an input is not known yet (a preview)", async () => {
+        await fake.stopReplica(1);
+        assert.equal((await diff(inputs)).changes, true);
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        assert.equal((await diff({ ...inputs, replicaAddresses: unknown })).changes, true);
+        assert.equal((await diff({ ...inputs, kubeconfig: unknown })).changes, true);
         assert.equal((await diff({ ...inputs, caCertPem: unknown })).changes, true);
     });
 
     it("verifies the replicas with replicaCaCertPem when the API address has another trust anchor", async () => {
-        const { diff: diffOf } = initRuntime();
         const olds = { ...created.outs, caCertPem: undefined };
-        assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined, replicaCaCertPem: ca.certPem })).changes, false);
-        assert.equal((await diffOf(created.id, olds, { ...inputs, caCertPem: undefined })).changes, true, "the system roots cannot verify the replicas: cannot tell");
+        assert.equal((await diff({ ...inputs, caCertPem: undefined, replicaCaCertPem: f.ca.certPem }, olds)).changes, false);
+        assert.equal((await diff({ ...inputs, caCertPem: undefined }, olds)).changes, true, "the system roots cannot verify the replicas: cannot tell");
     });
 
     it("does not ask the replicas with an auto-unseal seal", async () => {
-        const { diff: diffOf } = initRuntime();
         const before = fake.requests.length;
         const olds = { ...created.outs, seal: "awskms" };
-        assert.equal((await diffOf(created.id, olds, { ...inputs, seal: "awskms", replicaAddresses: [] })).changes, false);
+        assert.equal((await diff({ ...inputs, seal: "awskms" }, olds)).changes, false);
         assert.equal(fake.requests.length, before);
     });
 });
@@ -229,37 +322,34 @@ function runSerializedProvider(providerText: string, method: "create" | "diff" |
 
 describe("the serialized init provider, run as Pulumi's dynamic provider host runs it", function () {
     this.timeout(120_000);
-    const ca = makeCa();
-    const certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
-    let fake: FakeVault;
-    let kube: FakeKubernetes;
-    after(async () => { await fake?.stop(); await kube?.stop(); });
+    const f = useFakeServers();
 
-    it("initializes Vault through a Kubernetes port-forward tunnel, then diffs and updates without re-init", async () => {
-        fake = await new FakeVault({ seal: "awskms", certificate }).start();
-        kube = await new FakeKubernetes(certificate, ca.certPem).start();
-        kube.targets.set("vault-0:8200", Number(new URL(fake.addresses[0]).port));
-        kube.pods.set("vault-0", { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "vault", component: "server", "vault-active": "true" });
+    it("initializes Vault through a Kubernetes port-forward stream, then diffs and updates without re-init", async () => {
+        const fake = await f.vault({ seal: "awskms" });
+        const kube = await f.kube();
+        routePods(kube, fake);
 
-        // The program side: a cluster whose tunnel goes through the fake API server; its CA verifies the fake Vault.
-        const d = await deploy({ irsa: IRSA, tls: { ca: { certPem: ca.certPem, keyPem: "unused" } }, bootstrap: { kubeconfig: kube.kubeconfig(), custody: { type: "state" } } });
+        // The program side: a cluster whose pods are reached through the fake API server; its CA verifies the fake Vault.
+        const d = await deploy({ irsa: IRSA, tls: { ca: { certPem: f.ca.certPem, keyPem: "unused" } }, bootstrap: { kubeconfig: kube.kubeconfig(), custody: { type: "state" } } });
         const init = d.recorder.one(DYNAMIC);
         const inputs = unwrapSecrets(init.inputs);
         delete inputs.__provider;
-        for (const k of ["rootToken", "admin", "sealType", "recoverySeal", "initializedAt", "custodyDescription", "stateRecords"]) delete inputs[k];
-        inputs.caCertPem = ca.certPem;
+        for (const k of ["rootToken", "admin", "sealType", "recoverySeal", "initializedAt", "custodyDescription", "clusterId", "sealedReplicas", "stateRecords"]) delete inputs[k];
+        inputs.caCertPem = f.ca.certPem;
 
         const created = await runSerializedProvider(init.inputs.__provider, "create", [inputs]);
         assert.equal(fake.requestsTo("PUT", "/v1/sys/init").length, 1);
-        assert.ok(kube.forwards.length >= 1 && kube.forwards.every((f) => f === "vault/vault-0:8200"), "reached the active pod through port-forward");
+        assert.ok(kube.forwards.length >= 1 && kube.forwards.every((x) => x === "vault/vault-0:8200"), "reached the active pod through port-forward");
         assert.ok(kube.requests.some((r) => r.path === "/api/v1/namespaces/vault/pods"), "looked up the active pod");
         const outs = created.result.outs;
         assert.equal(outs.rootToken, fake.rootToken);
         assert.equal(outs.stateRecords.init.keys.length, 5);
+        assert.equal(outs.clusterId, fake.clusterId);
+        assert.equal(outs.stateRecords.init.clusterId, fake.clusterId, "the record is bound to its cluster");
         assert.ok(!created.output.includes(fake.rootToken!), "the provider process printed no token");
 
-        const diff = await runSerializedProvider(init.inputs.__provider, "diff", [created.result.id, outs, { ...inputs, apiAddress: "https://127.0.0.1:1" }]);
-        assert.equal(diff.result.changes, false, "a new tunnel port alone is no change");
+        const diff = await runSerializedProvider(init.inputs.__provider, "diff", [created.result.id, outs, { ...inputs, kubeContext: "other" }]);
+        assert.equal(diff.result.changes, false, "another way of reaching the pods alone is no change");
         const diff2 = await runSerializedProvider(init.inputs.__provider, "diff", [created.result.id, outs, { ...inputs, revokeRootToken: true }]);
         assert.equal(diff2.result.changes, true);
         assert.deepEqual(diff2.result.replaces, []);

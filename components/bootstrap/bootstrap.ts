@@ -1,28 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/vault/provider";
 import type { ProviderAuthLogin } from "@pulumi/vault/types/input";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { createHash } from "crypto";
-import { lstatSync, mkdirSync, writeFileSync } from "fs";
+import { lstatSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import type { SealType } from "../cluster/args";
+import type { SealType, StorageType } from "../cluster/args";
 import { clusterNames, releaseNames, VAULT_PORT } from "../cluster/names";
 import type { BootstrapSettings } from "./settings";
 import type { CustodySpec } from "./custody";
-import { activeServerPod, openTunnel, preferredPort, TunnelOptions } from "./tunnel";
-import { VaultInit } from "./vaultInit";
+import type { InitPlacement, PodAccess } from "./initRuntime";
+import { activeServerPod, openTunnel, preferredPort } from "./tunnel";
+import { VAULT_INIT_TYPE, VaultInit } from "./vaultInit";
 import { adminPolicyHcl, AdminScope } from "./adminIdentity";
 
-/** How the machine running `pulumi up` reaches Vault in this run. */
+/** How the init step (and the Vault provider) reach Vault in this run. */
 export interface VaultAccess {
-    /** API address for init and the Vault provider. */
-    apiAddress: pulumi.Output<string>;
-    /** Each server pod's own address (Shamir unseal); empty with an auto-unseal seal. */
-    replicaAddresses: pulumi.Output<string[]>;
-    /** Trust anchor; undefined means the system roots (an ingress with a public certificate). */
+    /** `bootstrap.address`, when set: the init step and the provider use it, over the network. */
+    apiAddress?: pulumi.Output<string>;
+    /** Trust anchor of the API; undefined means the system roots (an ingress with a public certificate). */
     caCertPem?: pulumi.Output<string | undefined>;
-    /** Trust anchor of the replica tunnels: they reach the pods, which present the cluster's own certificate. */
+    /** Trust anchor of the pods with Shamir: they present the cluster's own certificate. */
     replicaCaCertPem?: pulumi.Output<string>;
+    /** The server pods, reached by the init step through port-forward streams (no local listener). */
+    pods: pulumi.Output<PodAccess>;
 }
 
 /** What the bootstrap stage needs of the cluster. */
@@ -32,6 +35,9 @@ export interface BootstrapInput {
     releaseName: string;
     replicas: pulumi.Input<number>;
     seal: SealType;
+    storage: StorageType;
+    /** The table's name or ARN, with DynamoDB storage. */
+    table?: pulumi.Input<string>;
     tlsEnabled: boolean;
     /** The ingress, when `bootstrap.address` may point at it. */
     ingress?: { host: pulumi.Input<string>; tlsSecretName?: pulumi.Input<string> };
@@ -54,41 +60,66 @@ export interface BootstrapResources {
 }
 
 /**
- * Resolves access for this run: `bootstrap.address` when given, else tunnels through the Kubernetes API to the
- * active server pod (and, with Shamir, to every pod). The tunnels listen on 127.0.0.1 for as long as the program
- * runs, for the init step and the Vault provider alike.
+ * Resolves access for this run: `bootstrap.address` when given, else the active server pod through the Kubernetes
+ * API; with Shamir, every pod. The init step opens port-forward streams itself, in its own process, and nothing
+ * listens on this machine while it runs.
  */
 export function vaultAccess(s: BootstrapInput, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
     const b = s.bootstrap;
     const scheme = s.tlsEnabled ? "https" : "http";
-    const kube = pulumi.all([b.kubeconfig, b.kubeContext, s.namespace]);
-    const tunnel = (key: string, pod: (kubeconfig: string | undefined, context: string | undefined, namespace: string) => TunnelOptions["pod"]) =>
-        kube.apply(async ([kubeconfig, context, namespace]) => {
-        const t = await openTunnel({
-            namespace, pod: pod(kubeconfig, context, namespace), remotePort: VAULT_PORT, kubeconfig, context,
-            localPort: preferredPort(`${namespace}/${key}`),
-        });
-        return `${scheme}://${t.hostPort}`;
+    const pods = pulumi.all([s.namespace, s.replicas]).apply(([namespace, replicas]): PodAccess => {
+        const names = clusterNames(s.releaseName, namespace, replicas, scheme);
+        return { namespace, releaseName: s.releaseName, names: names.pods, internalService: names.internalService, port: VAULT_PORT, scheme };
     });
-    const pods = pulumi.all([s.namespace, s.replicas]).apply(([namespace, replicas]) => clusterNames(s.releaseName, namespace, replicas).pods);
-    const replicaAddresses = s.seal === "shamir" ? pods.apply((names) => pulumi.all(names.map((pod) => tunnel(pod, () => pod)))) : pulumi.output([] as string[]);
     const replicaCaCertPem = s.seal === "shamir" && s.tlsEnabled ? clusterCaCertPem : undefined;
-
-    if (b.address !== undefined) {
-        // The address may be an output (a load balancer's name): decide once it is known.
-        const resolved = pulumi.all([b.address, b.addressCaCertPem, clusterCaCertPem, s.ingress?.host, s.ingress?.tlsSecretName]).apply(([address, addressCa, clusterCa, host, ingressTls]) => {
+    if (b.address === undefined) return { caCertPem: s.tlsEnabled ? clusterCaCertPem : undefined, replicaCaCertPem, pods };
+    // The address may be an output (a load balancer's name): decide once it is known. Its scheme is checked with the
+    // other arguments (bootstrap.address).
+    const resolved = pulumi.all([b.address, b.addressCaCertPem, clusterCaCertPem, s.ingress?.host, s.ingress?.tlsSecretName])
+        .apply(([address, addressCa, clusterCa, host, ingressTls]) => {
             const a = address.replace(/\/+$/, "");
             // An ingress with its own certificate (cert-manager) is verified with the system roots.
             const viaIngressCertificate = ingressTls !== undefined && new URL(a).hostname === host;
             return { address: a, ca: addressCa ?? (viaIngressCertificate ? undefined : clusterCa) };
         });
-        return { apiAddress: resolved.address, replicaAddresses, caCertPem: resolved.ca, replicaCaCertPem };
-    }
+    return { apiAddress: resolved.address, caCertPem: resolved.ca, replicaCaCertPem, pods };
+}
+
+/** Whether the program runs under Pulumi mocks (the unit tests, the offline plan): nothing real may be dialled. */
+function underMocks(): boolean {
+    return getMonitor() instanceof MockMonitor;
+}
+
+/**
+ * The Vault provider's address. The provider is a separate process and needs an address: `bootstrap.address` when
+ * set; otherwise a tunnel to the active pod (a listener on 127.0.0.1), opened only in a real update, and only once the
+ * init step is done, so that nothing listens while Vault is being initialized. During a preview the address is
+ * unknown and no tunnel opens: Pulumi then leaves the provider unconfigured, shows each Vault resource as an update
+ * ("the provider for this resource has inputs that are not known during preview") and dials nothing, where a known
+ * but unreachable address would fail the preview (the provider looks its token up when configured). Under mocks, the
+ * address the tunnel would take, and no socket.
+ */
+function providerAddress(s: BootstrapInput, access: VaultAccess, init: VaultInit): pulumi.Output<string> {
+    if (access.apiAddress) return pulumi.all([init.id, access.apiAddress]).apply(([, a]) => a);
+    const b = s.bootstrap;
     const active = releaseNames(s.releaseName).activeService;
-    const apiAddress = tunnel(active, (kubeconfig, context, namespace) => activeServerPod({
-        namespace, releaseName: s.releaseName, fallback: `${s.releaseName}-0`, kubeconfig, context,
+    const scheme = s.tlsEnabled ? "https" : "http";
+    return pulumi.unsecret(pulumi.all([init.id, b.kubeconfig, b.kubeContext, s.namespace]).apply(async ([, kubeconfig, context, namespace]) => {
+        const localPort = preferredPort(`${namespace}/${active}`);
+        if (pulumi.runtime.isDryRun()) return pulumi.unknown as unknown as string;
+        if (underMocks()) return `${scheme}://127.0.0.1:${localPort}`;
+        const pod = activeServerPod({ namespace, releaseName: s.releaseName, fallback: `${s.releaseName}-0`, kubeconfig, context });
+        const t = await openTunnel({ namespace, pod, remotePort: VAULT_PORT, kubeconfig, context, localPort });
+        return `${scheme}://${t.hostPort}`;
     }));
-    return { apiAddress, replicaAddresses, caCertPem: s.tlsEnabled ? clusterCaCertPem : undefined, replicaCaCertPem };
+}
+
+/** What the cluster is initialized against: its storage and the release its pods belong to. */
+export function initPlacement(s: BootstrapInput): pulumi.Output<InitPlacement> {
+    return pulumi.all([s.namespace, s.table]).apply(([namespace, table]) => ({
+        namespace, releaseName: s.releaseName, storage: s.storage,
+        ...(table ? { table: table.replace(/^arn:[^:]+:dynamodb:[^:]*:\d*:table\//, "") } : {}),
+    }));
 }
 
 /** The custody description the init resource receives; kubeconfig travels as a secret. */
@@ -109,32 +140,57 @@ export function custodySpec(s: BootstrapInput, deps: BootstrapDependencies): pul
 }
 
 /**
- * Writes the CA where the Vault provider can read it (it takes a file path, not PEM): a stable name in a directory
- * private to this user, so that nobody else can swap the trust anchor.
+ * Writes the CA where the Vault provider can read it (it takes a file path, not PEM). Only a directory private to this
+ * user is trusted, or anybody could swap the trust anchor: a stable per-user directory in the temp folder when it is
+ * (or can be created as) one, so the path does not change between runs; else a fresh private directory. A directory
+ * another user created there, a symlink or one open to others is never used, and never blocks the deploy.
  */
-export function caCertFile(pem: string): string {
-    const uid = process.getuid?.();
-    const dir = join(tmpdir(), `vault-cluster-${uid ?? "user"}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
-        throw new Error(`refusing to write the Vault CA into ${dir}: it is not a directory private to this user`);
-    }
+export function caCertFile(pem: string, where: { base?: string; uid?: number } = {}): string {
+    const base = where.base ?? tmpdir();
+    const uid = where.uid ?? process.getuid?.();
+    const dir = privateDirectory(join(base, `vault-cluster-${uid ?? "user"}`), uid) ?? mkdtempSync(join(base, "vault-cluster-"));
     const file = join(dir, `ca-${createHash("sha256").update(pem).digest("hex").slice(0, 16)}.pem`);
     writeFileSync(file, pem, { mode: 0o644 });
     return file;
 }
 
+/** `dir` when it is a real directory owned by `uid` and closed to everybody else (created so if missing). */
+function privateDirectory(dir: string, uid: number | undefined): string | undefined {
+    try {
+        mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+        if ((e as { code?: string }).code !== "EEXIST") return undefined;
+    }
+    const st = lstatSync(dir);
+    const closed = process.platform === "win32" || (st.mode & 0o077) === 0;
+    return st.isDirectory() && !st.isSymbolicLink() && (uid === undefined || st.uid === uid) && closed ? dir : undefined;
+}
+
+/**
+ * The URN a child of `parent` named `name` gets, as a plain value: an input depending on the parent component itself
+ * would wait for all of its children, this resource included.
+ */
+function urnOf(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.output(new Promise<string>((resolve) => pulumi.createUrn(name, VAULT_INIT_TYPE, parent).apply((urn) => {
+        resolve(urn);
+        return urn;
+    })));
+}
+
 /**
  * The init resource (after the Helm release) and the Vault provider chained on its outputs: during a first preview
- * they are unknown, so the provider never tries to reach a Vault that does not exist yet.
+ * they are unknown, so the provider never tries to reach a Vault that does not exist yet. With `state` custody the init
+ * resource holds the only copy of the keys: it is protected.
  */
 export function createBootstrap(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): BootstrapResources {
     const b = s.bootstrap;
     const access = vaultAccess(s, deps.caCertPem);
-    const init = new VaultInit(`${name}-init`, {
+    const initName = `${name}-init`;
+    const init = new VaultInit(initName, {
         apiAddress: access.apiAddress,
-        replicaAddresses: access.replicaAddresses,
+        pods: access.pods,
+        kubeconfig: b.kubeconfig === undefined ? undefined : pulumi.secret(b.kubeconfig),
+        kubeContext: b.kubeContext,
         caCertPem: access.caCertPem,
         replicaCaCertPem: access.replicaCaCertPem,
         seal: s.seal,
@@ -146,12 +202,12 @@ export function createBootstrap(name: string, s: BootstrapInput, deps: Bootstrap
         revokeRootToken: b.revokeRootToken,
         adminPolicyHcl: adminPolicyHcl(s.adminScope),
         timeoutSeconds: b.timeoutSeconds,
-    }, { parent, dependsOn: [deps.release] });
+        placement: initPlacement(s),
+        logUrn: urnOf(initName, parent),
+    }, { parent, dependsOn: [deps.release], protect: b.custody.type === "state" });
 
-    // Known only once the init resource exists; the value is this run's address (a tunnel port can differ per run).
-    const address = pulumi.all([init.id, access.apiAddress]).apply(([, a]) => a);
     const provider = new Provider(name, {
-        address,
+        address: providerAddress(s, access, init),
         // Once the admin identity exists the root token is revoked: the provider logs in as the identity.
         // (An output resolving to undefined leaves the setting unset.)
         token: pulumi.all([init.rootToken, init.admin]).apply(([token, admin]) => (admin ? undefined : token)) as pulumi.Output<string>,

@@ -34,14 +34,25 @@ export function clientNode(): Promise<ClientNode> {
     return import(CLIENT_NODE) as Promise<ClientNode>;
 }
 
+/** The code of an error in the kubeconfig itself: retrying cannot fix it. */
+export const KUBECONFIG_ERROR = "EKUBECONFIG";
+
 /**
  * A kubeconfig as kubectl would use it: the given text (YAML or JSON), or KUBECONFIG / ~/.kube/config, with an
  * optional context.
  */
 export async function loadKubeConfig(kubeconfig?: string, context?: string): Promise<KubeConfig> {
     const kc = new (await clientNode()).KubeConfig();
-    if (kubeconfig) kc.loadFromString(kubeconfig);
-    else kc.loadFromDefault();
+    try {
+        if (kubeconfig) kc.loadFromString(kubeconfig);
+        else kc.loadFromDefault();
+    } catch (e) {
+        // The YAML parser quotes the lines around a syntax error: credentials must not travel on in the message.
+        const { reason, mark } = e as { reason?: string; mark?: { line: number; column: number } };
+        if (!reason) throw e;
+        throw Object.assign(new Error(`the kubeconfig is not valid YAML or JSON: ${reason}${mark ? ` (line ${mark.line + 1}, column ${mark.column + 1})` : ""}`),
+            { code: KUBECONFIG_ERROR });
+    }
     if (context) kc.setCurrentContext(context);
     return kc;
 }

@@ -111,6 +111,7 @@ export class VaultCluster extends pulumi.ComponentResource {
 
         const bootstrap = createBootstrap(name, {
             bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
+            storage: s.storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
             ingress: s.chart.ingress,
             adminScope: {
                 kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),

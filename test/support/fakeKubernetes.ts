@@ -19,6 +19,10 @@ export class FakeKubernetes {
     readonly forwards: string[] = [];
     /** RBAC stand-in: false answers 403 to every Secret create (dry runs included). */
     canCreateSecrets = true;
+    /** Custody down: Secret reads and creates answer this status (e.g. 500, 503) while set. */
+    secretsFailWith?: number;
+    /** Custody down: Secret creates that are not dry runs get no answer while set. */
+    hangSecretCreates = false;
     private server?: https.Server;
     url = "";
 
@@ -44,7 +48,11 @@ export class FakeKubernetes {
                 const tcp = net.connect(target, "127.0.0.1");
                 tcp.on("data", (d) => ws.send(Buffer.concat([Buffer.from([0]), d])));
                 tcp.on("close", () => ws.close());
-                tcp.on("error", () => ws.close());
+                // As the kubelet does: the reason goes on the error channel, then the stream closes.
+                tcp.on("error", (e) => {
+                    ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`error forwarding port ${m[3]} to pod ${m[2]}: ${e.message}`)]));
+                    ws.close();
+                });
                 ws.on("message", (data: Buffer) => {
                     if (data[0] === 0) tcp.write(data.subarray(1));
                 });
@@ -83,6 +91,10 @@ export class FakeKubernetes {
             };
             const status = (code: number, reason: string, message: string) => reply(code, { kind: "Status", apiVersion: "v1", status: "Failure", reason, message, code });
             let m: RegExpExecArray | null;
+            if (/\/secrets(\/|$)/.test(url.pathname)) {
+                if (this.secretsFailWith) return status(this.secretsFailWith, "InternalError", "etcdserver: request timed out");
+                if (this.hangSecretCreates && req.method === "POST" && url.searchParams.get("dryRun") !== "All") return;
+            }
             if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname)) && req.method === "GET") {
                 const s = this.secrets.get(`${m[1]}/${m[2]}`);
                 return s ? reply(200, s) : status(404, "NotFound", `secrets "${m[2]}" not found`);

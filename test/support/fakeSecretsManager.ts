@@ -9,6 +9,8 @@ export class FakeSecretsManager {
     readonly calls: { operation: string; body: any }[] = [];
     /** Secret id → current SecretString (undefined: the secret exists without a value). */
     readonly secrets = new Map<string, string | undefined>();
+    /** Custody down: operation name → the AWS error it answers with while set. */
+    readonly failing = new Map<string, { status: number; type: string; message: string }>();
     private server?: http.Server;
     endpoint = "";
 
@@ -34,6 +36,8 @@ export class FakeSecretsManager {
                 };
                 const notFound = (message: string) => reply(400, { __type: "ResourceNotFoundException", message });
                 const id = body.SecretId;
+                const failure = this.failing.get(operation);
+                if (failure) return reply(failure.status, { __type: failure.type, message: failure.message });
                 if (!this.secrets.has(id)) return notFound("Secrets Manager can't find the specified secret.");
                 switch (operation) {
                     case "DescribeSecret":

@@ -1,4 +1,4 @@
-import { randomBytes } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import { gunzipSync, gzipSync } from "zlib";
 import * as https from "https";
 import * as net from "net";
@@ -46,6 +46,8 @@ export interface FakeVaultOptions {
     initialized?: { rootToken: string; keysBase64: string[]; threshold: number };
     /** Start listening only after this many milliseconds (the port is reserved up front). */
     startAfterMs?: number;
+    /** Cluster ID of an already initialized Vault (a fresh UUID by default). */
+    clusterId?: string;
 }
 
 export class FakeVault {
@@ -68,9 +70,19 @@ export class FakeVault {
     /** The Raft data a snapshot saves and a restore replaces. */
     raftData: Record<string, string> = { "core/cluster-id": randomBytes(8).toString("hex") };
     private readonly drops: { method: string; path: string }[] = [];
+    /** Vault's `cluster_id`, from init on (sys/health and sys/seal-status show it while unsealed). */
+    clusterId?: string;
+    /** Milliseconds to wait before answering `<METHOD> <path>`, e.g. `PUT /v1/sys/init` (processed on arrival). */
+    readonly delays = new Map<string, number>();
+    /** Process `PUT /v1/sys/init`, then break the connection instead of answering. */
+    dropInitResponse = false;
+    /** Connections to break on arrival, before any TLS handshake (per replica: count). */
+    readonly dropConnections = new Map<number, number>();
+    /** Replicas that accept connections and never answer. */
+    readonly silent = new Set<number>();
     private readonly replicas: ReplicaState[] = [];
     private readonly servers: https.Server[] = [];
-    private readonly failures: { method: string; path: string; status: number; errors: string[] }[] = [];
+    private readonly failures: { method: string; path: string; status: number; errors: string[]; times: number }[] = [];
 
     constructor(readonly options: FakeVaultOptions) {
         if (options.initialized) {
@@ -79,12 +91,13 @@ export class FakeVault {
             this.keysBase64 = options.initialized.keysBase64;
             this.threshold = options.initialized.threshold;
             this.tokens.set(this.rootToken, ["root"]);
+            this.clusterId = options.clusterId ?? randomUUID();
         }
     }
 
-    /** Answers the next `method path` with `status` and Vault's error body. */
-    failOnce(method: string, path: string, status: number, errors: string[]): void {
-        this.failures.push({ method, path, status, errors });
+    /** Answers the next `times` requests `method path` with `status` and Vault's error body. */
+    failOnce(method: string, path: string, status: number, errors: string[], times = 1): void {
+        this.failures.push({ method, path, status, errors, times });
     }
 
     /** Closes the connection of the next `method path` without an answer. */
@@ -121,6 +134,13 @@ export class FakeVault {
             this.addresses.push(`https://127.0.0.1:${port}`);
             const cert = this.options.replicaCertificates?.[i] ?? this.options.certificate;
             const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => this.handle(i, req, res));
+            server.on("connection", (socket: net.Socket) => {
+                const drop = this.dropConnections.get(i) ?? 0;
+                if (drop > 0) {
+                    this.dropConnections.set(i, drop - 1);
+                    socket.destroy();
+                }
+            });
             this.servers.push(server);
             const listen = () => server.listen(port, "127.0.0.1");
             if (this.options.startAfterMs) setTimeout(listen, this.options.startAfterMs);
@@ -130,7 +150,18 @@ export class FakeVault {
     }
 
     async stop(): Promise<void> {
-        await Promise.all(this.servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
+        await Promise.all(this.servers.map((s) => new Promise<void>((r) => {
+            s.closeAllConnections();
+            if (s.listening) s.close(() => r());
+            else r();
+        })));
+    }
+
+    /** Stops one replica's server (a pod that went away). */
+    async stopReplica(i: number): Promise<void> {
+        const server = this.servers[i];
+        server.closeAllConnections();
+        await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
     }
 
     private handle(replica: number, req: import("http").IncomingMessage, res: import("http").ServerResponse): void {
@@ -143,6 +174,7 @@ export class FakeVault {
             const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
             const token = (req.headers["x-vault-token"] as string | undefined) ?? bearer;
             this.requests.push({ replica, method: req.method!, path, body, raw, token });
+            if (this.silent.has(replica)) return;
             const send = (status: number, payload?: unknown) => {
                 const binary = Buffer.isBuffer(payload);
                 res.writeHead(status, { "Content-Type": binary ? "application/octet-stream" : "application/json" });
@@ -154,17 +186,19 @@ export class FakeVault {
                 req.socket.destroy();
                 return;
             }
-            const failure = this.failures.findIndex((f) => f.method === req.method && f.path === path);
-            if (failure >= 0) {
-                const [f] = this.failures.splice(failure, 1);
-                return send(f.status, { errors: f.errors });
+            const failure = this.failures.find((f) => f.method === req.method && f.path === path);
+            if (failure) {
+                if (--failure.times === 0) this.failures.splice(this.failures.indexOf(failure), 1);
+                return send(failure.status, { errors: failure.errors });
             }
+            let answer: [number, unknown?];
             try {
-                const [status, payload] = this.route(replica, req.method!, path, body, token, raw);
-                send(status, payload);
+                answer = this.route(replica, req.method!, path, body, token, raw);
             } catch (e) {
-                send(500, { errors: [String(e)] });
+                answer = [500, { errors: [String(e)] }];
             }
+            if (req.method === "PUT" && path === "/v1/sys/init" && this.dropInitResponse) return req.socket.destroy();
+            setTimeout(() => send(answer[0], answer[1]), this.delays.get(`${req.method} ${path}`) ?? 0);
         });
     }
 
@@ -175,6 +209,7 @@ export class FakeVault {
             type: this.options.seal, initialized: this.initialized, sealed: r.sealed, t: recovery ? 0 : this.threshold,
             n: recovery ? 0 : this.keysBase64.length, progress: r.progress, nonce: "", version: "2.0.4", build_date: "2026-01-01T00:00:00Z",
             migration: false, recovery_seal: recovery, storage_type: "dynamodb",
+            ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}),
         };
     }
 
@@ -185,7 +220,8 @@ export class FakeVault {
         if (method === "GET" && path === "/v1/sys/seal-status") return [200, this.sealStatus(replica)];
         if (method === "GET" && path === "/v1/sys/health") {
             const status = !this.initialized ? 501 : r.sealed ? 503 : 200;
-            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0 }];
+            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0,
+                ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}) }];
         }
         if (method === "PUT" && path === "/v1/sys/init") return this.init(body);
         if (method === "PUT" && path === "/v1/sys/unseal") {
@@ -281,6 +317,7 @@ export class FakeVault {
         if (!shares || !threshold || threshold > shares) return [400, { errors: ["invalid share count or threshold"] }];
         const raw = Array.from({ length: shares }, () => randomBytes(33));
         this.initialized = true;
+        this.clusterId = randomUUID();
         this.threshold = threshold;
         this.rootToken = `hvs.${randomBytes(12).toString("hex")}`;
         this.tokens.set(this.rootToken, ["root"]);

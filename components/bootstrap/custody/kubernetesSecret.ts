@@ -82,5 +82,5 @@ function wrap(e: any, doing: string): CustodyError {
         try { body = JSON.parse(body); } catch { body = undefined; }
     }
     const reason = body && typeof body === "object" ? body.message : undefined;
-    return new CustodyError(`Kubernetes API failed ${doing}: ${e?.code ? `HTTP ${e.code}` : e?.message ?? e}${reason ? ` (${reason})` : ""}`);
+    return new CustodyError(`Kubernetes API failed ${doing}: ${typeof e?.code === "number" ? `HTTP ${e.code}` : e?.message ?? e}${reason ? ` (${reason})` : ""}`);
 }

@@ -14,6 +14,11 @@ export interface InitRecord {
     rootToken: string;
     /** The root token is PGP-encrypted (root_token_pgp_key) and unusable by the init step. */
     rootTokenEncrypted?: boolean;
+    /**
+     * Vault's `cluster_id` (sys/health), read right after init when the server unsealed itself (auto-unseal). A record
+     * whose cluster differs from the Vault it is used with is refused. Absent with Shamir (sealed at that moment).
+     */
+    clusterId?: string;
 }
 
 /** The dedicated AppRole identity Pulumi uses once the root token is revoked. */
