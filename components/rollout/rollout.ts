@@ -140,6 +140,8 @@ class Rollout {
     private sealMigration = false;
     private autopilotConfigured = false;
     private readonly authenticated = new Map<string, VaultClient>();
+    /** The active node last found, asked first next time (it rarely changes). */
+    private lastActive?: string;
     private keys?: string[];
 
     constructor(private readonly o: RolloutOptions, private readonly kube: StatefulSetPods) {
@@ -344,11 +346,12 @@ class Rollout {
 
     /** A client with a token on the current active node (found by asking any server for the leader). */
     private async activeClient(): Promise<VaultClient> {
+        if (this.lastActive && (await nodeHealth(this.o.vaultFor(this.lastActive))).role === "active") return this.tokenFor(this.o.vaultFor(this.lastActive));
         const pods = (await this.kube.pods()).filter((p) => p.phase === "Running" && !p.terminating);
         const health = await this.health(pods.map((p) => p.name));
-        const active = pods.find((p) => health.get(p.name)!.role === "active");
-        if (!active) throw new Error("no active node");
-        return this.tokenFor(this.o.vaultFor(active.name));
+        this.lastActive = pods.find((p) => health.get(p.name)!.role === "active")?.name;
+        if (!this.lastActive) throw new Error("no active node");
+        return this.tokenFor(this.o.vaultFor(this.lastActive));
     }
 
     /** A server new to Raft (a scale-up): unsealed when sealed (this completes its join with Shamir), then a voter. */
