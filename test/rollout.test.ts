@@ -1,22 +1,15 @@
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
-import { VaultClient } from "../components/bootstrap/vaultApi";
-import { rolloutVault, RolloutError, RolloutOptions, RolloutReport } from "../components/rollout/rollout";
-import { certificateFingerprint } from "../components/rollout/fingerprints";
-import { unsealWith } from "../components/rollout/vaultNode";
-import { makeCa, makeServerCertificate, TestCa, TestCertificate } from "./support/certs";
 import { clientNode } from "../components/bootstrap/kube";
-import { FakeKubernetes } from "./support/fakeKubernetes";
-import { FakeVault } from "./support/fakeVault";
-import { ActiveServiceProbe, FakeStatefulSetOptions, FakeVaultStatefulSet } from "./support/vaultStatefulSet";
+import { certificateFingerprint } from "../components/rollout/fingerprints";
+import { rolloutVault, RolloutError, RolloutOptions, RolloutReport } from "../components/rollout/rollout";
+import { makeCa, makeServerCertificate, TestCa, TestCertificate } from "./support/certs";
+import { ActiveServiceProbe, FakeStatefulSetOptions, StandInCluster, startStandInCluster } from "./support/vaultStatefulSet";
 
 const ROOT = "hvs.rollout-root";
 const KEYS = Array.from({ length: 5 }, () => randomBytes(33).toString("base64"));
 
-interface Cluster {
-    vault: FakeVault;
-    kube: FakeKubernetes;
-    sts: FakeVaultStatefulSet;
+interface Cluster extends StandInCluster {
     logs: string[];
     options(extra?: Partial<RolloutOptions>): RolloutOptions;
 }
@@ -29,22 +22,12 @@ const running: Cluster[] = [];
 
 /** A healthy, initialized cluster of stand-ins: one Vault per pod behind the Kubernetes API stand-in. */
 async function cluster(o: { replicas: number; seal: "awskms" | "shamir"; storage?: "raft" | "dynamodb"; sts?: FakeStatefulSetOptions; promotionDelayMs?: number }): Promise<Cluster> {
-    const vault = await new FakeVault({
-        seal: o.seal, replicas: o.replicas, certificate, storage: o.storage, initialized: { rootToken: ROOT, keysBase64: KEYS, threshold: 3 },
-        electionDelayMs: 150, promotionDelayMs: o.promotionDelayMs ?? 40, version: "2.0.4",
-    }).start();
-    if (o.seal === "shamir") {
-        for (const address of vault.addresses) await unsealWith(new VaultClient({ address, caCertPem: ca.certPem }), KEYS, false);
-    }
-    const kube = await new FakeKubernetes(certificate, ca.certPem).start();
-    const sts = new FakeVaultStatefulSet(kube, vault, o.sts).start();
-    await new Promise((r) => setTimeout(r, 30));
+    const standIns = await startStandInCluster({ ...o, certificate, caCertPem: ca.certPem, rootToken: ROOT, keysBase64: KEYS });
     const logs: string[] = [];
     const c: Cluster = {
-        vault, kube, sts, logs,
+        ...standIns, logs,
         options: (extra = {}) => ({
-            namespace: "vault", statefulSet: "vault", kubeconfig: kube.kubeconfig(),
-            vaultFor: (pod) => new VaultClient({ address: vault.addresses[sts.ordinal(pod)], caCertPem: ca.certPem, timeoutMs: 2000 }),
+            namespace: "vault", statefulSet: "vault", kubeconfig: standIns.kube.kubeconfig(), vaultFor: standIns.vaultFor,
             authenticate: async (client) => client.withToken(ROOT),
             unsealKeys: async () => KEYS,
             storage: o.storage ?? "dynamodb", seal: o.seal, timeoutMs: 3000, pollIntervalMs: 10, certificateAttempts: 5,
@@ -82,11 +65,7 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
         await clientNode();
     });
     afterEach(async () => {
-        for (const c of running.splice(0)) {
-            c.sts.stop();
-            await c.vault.stop();
-            await c.kube.stop();
-        }
+        for (const c of running.splice(0)) await c.stop();
     });
     after(() => {
         if (figures.length) console.log(`\n      rollout figures:\n${figures.map((f) => `        ${f}`).join("\n")}`);

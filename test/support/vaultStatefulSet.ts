@@ -1,7 +1,9 @@
 import * as https from "https";
+import { VaultClient } from "../../components/bootstrap/vaultApi";
+import { unsealWith } from "../../components/rollout/vaultNode";
 import type { TestCertificate } from "./certs";
-import type { FakeExecResult, FakeKubernetes } from "./fakeKubernetes";
-import type { FakeVault, ReplicaStart } from "./fakeVault";
+import { FakeExecResult, FakeKubernetes } from "./fakeKubernetes";
+import { FakeVault, ReplicaStart } from "./fakeVault";
 
 /**
  * The chart's Vault StatefulSet as the Kubernetes API stand-in serves it, one stand-in Vault replica per pod: the
@@ -322,4 +324,59 @@ export class ActiveServiceProbe {
         });
         this.samples.push({ at, pod, ok: detail === "200", detail });
     }
+}
+
+export interface StandInClusterOptions {
+    replicas: number;
+    seal: "awskms" | "shamir";
+    storage?: "raft" | "dynamodb";
+    certificate: TestCertificate;
+    caCertPem: string;
+    /** The cluster is initialized with this root token and these keys (threshold 3). */
+    rootToken: string;
+    keysBase64: string[];
+    /** Shamir: the order replicas are unsealed in (the first one becomes active). Default 0, 1, ... */
+    unsealOrder?: number[];
+    /** Default 150 ms: long enough for a 50 ms probe to see the step-down. */
+    electionDelayMs?: number;
+    /** Default 40 ms. */
+    promotionDelayMs?: number;
+    sts?: FakeStatefulSetOptions;
+}
+
+/** A running cluster of stand-ins: one Vault per pod of the StatefulSet, behind the Kubernetes API stand-in. */
+export interface StandInCluster {
+    vault: FakeVault;
+    kube: FakeKubernetes;
+    sts: FakeVaultStatefulSet;
+    /** A client of one pod's Vault (what a port-forward to the pod gives). */
+    vaultFor(pod: string): VaultClient;
+    stop(): Promise<void>;
+}
+
+/** Starts an initialized, healthy cluster of stand-ins: every replica unsealed, one active, pods Running and labelled. */
+export async function startStandInCluster(o: StandInClusterOptions): Promise<StandInCluster> {
+    const vault = await new FakeVault({
+        seal: o.seal, replicas: o.replicas, certificate: o.certificate, storage: o.storage,
+        initialized: { rootToken: o.rootToken, keysBase64: o.keysBase64, threshold: 3 },
+        electionDelayMs: o.electionDelayMs ?? 150, promotionDelayMs: o.promotionDelayMs ?? 40,
+    }).start();
+    if (o.seal === "shamir") {
+        for (const i of o.unsealOrder ?? vault.addresses.map((_, k) => k)) {
+            await unsealWith(new VaultClient({ address: vault.addresses[i], caCertPem: o.caCertPem }), o.keysBase64, false);
+        }
+    }
+    const kube = await new FakeKubernetes(o.certificate, o.caCertPem).start();
+    const sts = new FakeVaultStatefulSet(kube, vault, o.sts).start();
+    // Service registration labels the pods after its delay.
+    await new Promise((r) => setTimeout(r, 30));
+    return {
+        vault, kube, sts,
+        vaultFor: (pod) => new VaultClient({ address: vault.addresses[sts.ordinal(pod)], caCertPem: o.caCertPem, timeoutMs: 2000 }),
+        stop: async () => {
+            sts.stop();
+            await vault.stop();
+            await kube.stop();
+        },
+    };
 }
