@@ -29,6 +29,8 @@ export interface ClusterAccessInputs {
     /** The init resource's records with `state` custody. Secret. */
     stateRecords?: Partial<CustodyRecords>;
     timeoutSeconds: number;
+    /** Delay between two polls of the cluster. Default 2000 ms. */
+    pollIntervalMs?: number;
 }
 
 export interface VaultRolloutInputs extends ClusterAccessInputs {
@@ -130,7 +132,7 @@ async function runRollout(inputs: VaultRolloutInputs, previous?: VaultRolloutOut
             const report = await rolloutVault({
                 ...access(inputs), vaultFor: transport.vaultFor, authenticate: credentials.authenticate, unsealKeys: credentials.unsealKeys,
                 storage: inputs.storage, seal: inputs.seal, certificateFingerprint: inputs.certificateFingerprint, certificateFile: inputs.certificateFile,
-                restartPodUids: restart, deadServerLastContactThreshold: inputs.deadServerLastContactThreshold, timeoutMs: inputs.timeoutSeconds * 1000, log,
+                restartPodUids: restart, deadServerLastContactThreshold: inputs.deadServerLastContactThreshold, timeoutMs: inputs.timeoutSeconds * 1000, pollIntervalMs: inputs.pollIntervalMs, log,
             });
             return { id: resourceId, outs: rolloutOutputs(inputs, report) };
         } catch (e) {
@@ -177,7 +179,7 @@ async function runRaftMembership(inputs: VaultRaftMembershipInputs, id?: string)
     if (pods.length === 0) return { id: resourceId, outs: plain({ ...inputs, peers: [] }) };
     const report = await withAccess(inputs, pods, (transport, credentials) => removeRaftPeers({
         ...access(inputs), replicas: inputs.replicas, vaultFor: transport.vaultFor, authenticate: credentials.authenticate,
-        timeoutMs: inputs.timeoutSeconds * 1000, log,
+        timeoutMs: inputs.timeoutSeconds * 1000, pollIntervalMs: inputs.pollIntervalMs, log,
     }));
     return { id: resourceId, outs: plain({ ...inputs, peers: report.peers }) };
 }
