@@ -226,7 +226,7 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
         c.sts.upgrade("vault-rev3");
         c.sts.blockEvictions = 10_000;
         const error = await rolloutVault(c.options({ timeoutMs: 300 })).then(() => assert.fail("expected a timeout"), (e) => e);
-        assert.match(error.message, /the eviction of vault-\d \(its PodDisruptionBudget refused it\) did not happen within 0 s \(last seen: HTTP 429 from the eviction API\)/);
+        assert.match(error.message, /the eviction of vault-\d \(its PodDisruptionBudget refused it; see `kubectl -n vault get pdb`: with fewer than 3 replicas the chart's budget allows no disruption at all\) did not happen within 0 s \(last seen: HTTP 429 from the eviction API\)/);
         assert.deepEqual(Object.values(c.sts.podRevisions()), ["vault-rev2", "vault-rev2", "vault-rev2"], "no pod went");
     });
 
@@ -296,4 +296,26 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
             assert.equal(again.autopilotConfigured, false, "written once");
         });
     }
+
+    it("follows leadership that moves during the rollout: the step-down is always from the active node, to a replaced one", async () => {
+        const c = await cluster({ replicas: 3, seal: "awskms" });
+        c.sts.upgrade("vault-rev2");
+        const options = c.options();
+        // vault-0, the active node, restarts in place (a crash) once the first standby is back: vault-1, still on the old revision, takes over.
+        const report = await rolloutVault({ ...options, log: (m) => { options.log!(m); if (m.startsWith("vault-2 is back")) c.vault.restart(0); } });
+        assert.deepEqual(c.kube.evictions.map((e) => e.pod), ["vault-2", "vault-0", "vault-1"]);
+        assert.equal(report.stepDown!.from, "vault-1");
+        assert.ok(["vault-0", "vault-2"].includes(report.stepDown!.to));
+        const after = c.vault.leaderChanges.filter((l) => l.at >= report.stepDown!.requestedAt);
+        assert.deepEqual(after.map((l) => l.to), [report.stepDown!.to], "one leadership change from the step-down, to a replaced pod");
+    });
+
+    it("refuses before anything changes when the token may not step the active node down", async () => {
+        const c = await cluster({ replicas: 3, seal: "awskms" });
+        c.vault.tokens.set("hvs.admin-approle", ["pulumi-admin"]);
+        c.sts.upgrade("vault-rev2");
+        const error = await rolloutVault(c.options({ authenticate: async (client) => client.withToken("hvs.admin-approle") })).then(() => assert.fail(), (e) => e);
+        assert.match(error.message, /not healthy \(the token from custody may not step the active node down \(it needs sudo on sys\/step-down\)\)/);
+        assert.deepEqual(c.kube.evictions, []);
+    });
 });

@@ -3,7 +3,7 @@ import { KubernetesAccess, ServerPod, StatefulSetPods } from "./kubernetes";
 import { autopilotConfiguration, planSealChange, replacementOrder, stalePods } from "./plans";
 import { Check, DONE, PollTiming, sleep, until, waiting } from "./poll";
 import { certificateFingerprint, sameFingerprint } from "./fingerprints";
-import { ensureAutopilot, leaderPod, nodeHealth, NodeHealth, raftPeers, sealStatus, servedFingerprint, unsealWith } from "./vaultNode";
+import { canStepDown, ensureAutopilot, leaderPod, nodeHealth, NodeHealth, raftPeers, sealStatus, servedFingerprint, unsealWith } from "./vaultNode";
 
 export interface RolloutOptions extends KubernetesAccess {
     /** Reaches one pod's Vault API (a port-forward to that pod). Called again after the pod was replaced. */
@@ -165,24 +165,22 @@ class Rollout {
             this.log(`Every pod of ${this.kube.description} runs revision ${this.updateRevision}${this.o.certificateFingerprint ? " and serves the current certificate" : ""}`);
             return this.report(pods, undefined);
         }
-        const { active, joining } = await this.preflight(pods);
+        const { active, joining } = await this.preflight(pods, stale);
         try {
             for (const pod of joining) await this.join(pod);
-            const order = replacementOrder(stale, active);
             if (stale.length > 0) {
+                const order = replacementOrder(stale, active);
                 this.log(`Replacing ${stale.length} of ${pods.length} pods (revision ${this.updateRevision}): ` +
                     `${[...order.standbys, ...(order.active ? [order.active] : [])].map((p) => p.name).join(", ")}, one at a time`);
             }
-            for (const pod of order.standbys) await this.replace(pod);
-            if (order.active) {
-                const from = order.active.name;
-                if (pods.length > 1) {
-                    this.stepDown = await handOver({
-                        kube: this.kube, vaultFor: (p) => this.o.vaultFor(p), active: await this.tokenFor(this.o.vaultFor(from)), from,
-                        successors: pods.filter((p) => p.name !== from).map((p) => p.name), timing: this.timing, log: this.log,
-                    });
-                } else this.log(`${order.active.name} is the only server: it is replaced without a standby to take over (Vault is unavailable meanwhile)`);
-                await this.replace(order.active);
+            for (let remaining = stale; remaining.length > 0;) {
+                // Asked again before each step: should leadership move meanwhile (a crash), the order follows it, so
+                // that a step-down never hands leadership to a pod on the old revision.
+                const order = replacementOrder(remaining, await this.currentActive(pods.map((p) => p.name)));
+                const pod = order.standbys[0] ?? order.active!;
+                if (pod === order.active) await this.handOverFrom(pod.name, pods.map((p) => p.name));
+                await this.replace(pod);
+                remaining = remaining.filter((p) => p !== pod);
             }
             if (this.o.certificateFingerprint) for (const pod of await this.podsServingOtherCertificates(await this.kube.pods())) await this.reload(pod);
             if (this.o.storage === "raft") await this.configureAutopilot();
@@ -211,6 +209,29 @@ class Rollout {
 
     private until(what: string, check: () => Promise<Check>): Promise<void> {
         return until(what, check, this.timing);
+    }
+
+    /** The active node among `pods`, waited for while there is none (an election under way). */
+    private async currentActive(pods: string[]): Promise<string> {
+        let active = "";
+        await this.until("an active node", async () => {
+            const health = await this.health(pods);
+            active = pods.find((p) => health.get(p)!.role === "active") ?? "";
+            return active ? DONE : waiting(pods.map((p) => `${p}: ${health.get(p)!.role}`).join(", "));
+        });
+        return active;
+    }
+
+    /** Steps `from` down for one of the other pods (all on the update revision by now); a single server has none. */
+    private async handOverFrom(from: string, pods: string[]): Promise<void> {
+        const successors = pods.filter((p) => p !== from);
+        if (successors.length === 0) {
+            this.log(`${from} is the only server: it is replaced without a standby to take over (Vault is unavailable meanwhile)`);
+            return;
+        }
+        this.stepDown = await handOver({
+            kube: this.kube, vaultFor: (p) => this.o.vaultFor(p), active: await this.tokenFor(this.o.vaultFor(from)), from, successors, timing: this.timing, log: this.log,
+        });
     }
 
     /** Polls `ask` until it answers. */
@@ -244,7 +265,7 @@ class Rollout {
      * every server agrees on, with Raft every member a healthy voter (new servers still joining are admitted), and a
      * seal change that can be migrated.
      */
-    private async preflight(pods: ServerPod[]): Promise<{ active: string; joining: string[] }> {
+    private async preflight(pods: ServerPod[], stale: ServerPod[]): Promise<{ active: string; joining: string[] }> {
         const problems: string[] = [];
         const present = new Set(pods.map((p) => p.name));
         for (let i = 0; i < this.replicas; i++) if (!present.has(`${this.o.statefulSet}-${i}`)) problems.push(`${this.o.statefulSet}-${i}: missing`);
@@ -267,6 +288,9 @@ class Rollout {
                 const members = new Map(peers.map((p) => [p.nodeId, p]));
                 joining = running.filter((p) => !members.get(p)?.voter);
                 for (const peer of peers) if (peer.voter && !peer.healthy) problems.push(`${peer.nodeId}: unhealthy Raft voter`);
+            }
+            if (stale.some((p) => p.name === actives[0]) && !(await canStepDown(await this.tokenFor(active)))) {
+                problems.push("the token from custody may not step the active node down (it needs sudo on sys/step-down)");
             }
             const seal = await sealStatus(active);
             const plan = planSealChange({ type: seal.type }, { type: this.o.seal });
@@ -292,7 +316,8 @@ class Rollout {
     /** Evicts a pod, waiting while its PodDisruptionBudget allows no disruption (HTTP 429). */
     private async evict(pod: string): Promise<void> {
         let told = false;
-        await this.until(`the eviction of ${pod} (its PodDisruptionBudget refused it)`, async () => {
+        await this.until(`the eviction of ${pod} (its PodDisruptionBudget refused it; see \`kubectl -n ${this.o.namespace} get pdb\`: ` +
+            "with fewer than 3 replicas the chart's budget allows no disruption at all)", async () => {
             const outcome = await this.kube.evict(pod);
             if (outcome !== "blocked") return DONE;
             if (!told) this.log(`The PodDisruptionBudget allows no disruption now; waiting to evict ${pod}`);

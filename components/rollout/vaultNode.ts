@@ -75,6 +75,13 @@ export async function raftPeers(client: VaultClient): Promise<RaftPeer[]> {
     return servers.map((s) => ({ nodeId: s.node_id, voter: s.voter === true, leader: s.leader === true, healthy: health[s.node_id]?.healthy === true }));
 }
 
+/** Whether the client's token may `PUT /v1/sys/step-down` (a sudo path), by `sys/capabilities-self`. */
+export async function canStepDown(client: VaultClient): Promise<boolean> {
+    const body = (await client.request("POST", "/v1/sys/capabilities-self", { paths: ["sys/step-down"] })).body ?? {};
+    const capabilities: string[] = body["sys/step-down"] ?? body.capabilities ?? body.data?.capabilities ?? [];
+    return capabilities.includes("root") || (capabilities.includes("sudo") && capabilities.includes("update"));
+}
+
 /** Go duration text (`1h0m0s`, `90s`, `1.5h`) in seconds. */
 export function durationSeconds(text: string): number {
     const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };

@@ -332,7 +332,7 @@ export class FakeVault extends EventEmitter {
     }
 
     /** sys/leader, sys/step-down, Raft and the probe's read: the HA side of the API (unsealed replicas only). */
-    private routeHa(replica: number, method: string, path: string, body: any, authorized: boolean): [number, unknown?] | undefined {
+    private routeHa(replica: number, method: string, path: string, body: any, token: string | undefined): [number, unknown?] | undefined {
         const leader = this.active === undefined ? undefined : this.nodeId(this.active);
         const internal = (id: string) => `${id}.${id.replace(/-\d+$/, "")}-internal`;
         if (method === "GET" && path === "/v1/sys/leader") {
@@ -341,12 +341,17 @@ export class FakeVault extends EventEmitter {
                 leader_address: leader ? `https://${internal(leader)}:8200` : "", leader_cluster_address: leader ? `https://${internal(leader)}:8201` : "",
             }];
         }
-        if (!authorized) return undefined;
+        if (token === undefined || !this.tokens.has(token)) return undefined;
         const raft = this.options.storage === "raft";
         if (method === "PUT" && path === "/v1/sys/step-down") {
             if (this.active === undefined) return [500, { errors: ["local node not active but active cluster node not found"] }];
             this.loseLeadership(this.active);
             return [204];
+        }
+        if (method === "POST" && path === "/v1/sys/capabilities-self") {
+            // Only the root policy is evaluated: every other token is denied the paths asked.
+            const capabilities = this.tokens.get(token!)?.includes("root") ? ["root"] : ["deny"];
+            return [200, { capabilities, ...Object.fromEntries((body?.paths ?? []).map((p: string) => [p, capabilities])) }];
         }
         if (method === "GET" && path === "/v1/secret/data/probe") {
             if (this.active === undefined) return [500, { errors: ["local node not active but active cluster node not found"] }];
@@ -407,10 +412,9 @@ export class FakeVault extends EventEmitter {
             return [200, { auth: { client_token: client, policies: role[1].token_policies } }];
         }
         if (r.sealed) return [503, { errors: ["Vault is sealed"] }];
-        const authorized = token !== undefined && this.tokens.has(token);
-        const ha = this.routeHa(replica, method, path, body, authorized);
+        const ha = this.routeHa(replica, method, path, body, token);
         if (ha) return ha;
-        if (!token || !authorized) return [403, { errors: ["permission denied"] }];
+        if (!token || !this.tokens.has(token)) return [403, { errors: ["permission denied"] }];
         let m: RegExpExecArray | null;
         if (method === "GET" && path === "/v1/auth/token/lookup-self") return [200, { data: { policies: this.tokens.get(token) } }];
         if (method === "POST" && path === "/v1/auth/token/revoke-self") { this.tokens.delete(token); return [204]; }
