@@ -131,7 +131,7 @@ describe("the day-2 resources' providers against stand-ins, through port-forward
         const newRole = inputs({ roleArn: "arn:aws:iam::123456789012:role/vault-b", timeoutSeconds: 1 });
         const failure: any = await rollout.update(id, outs, newRole).then(() => assert.fail("expected the PDB to stop it"), (e) => e);
         assert.equal(failure.id, id);
-        assert.match(failure.message, /the eviction of vault-1 \(its PodDisruptionBudget refused it\) did not happen within 1 s/);
+        assert.match(failure.message, /stopped: the eviction of vault-1 \(its PodDisruptionBudget refused it; .*\) did not happen within 1 s .* Revisions now \(update revision vault-rev1\): vault-0: vault-rev1 \(to replace\), vault-1: vault-rev1 \(to replace\), vault-2: vault-rev1\./);
         assert.equal(failure.properties.roleArn, "arn:aws:iam::123456789012:role/vault-a", "recorded with the old role: the next preview still shows the change");
         assert.deepEqual(c.sts.restarted(), ["vault-2"]);
         const owed = ["vault-0", "vault-1"].map((p) => c.kube.podStatus.get(p)!.uid);

@@ -1,5 +1,5 @@
 /** Day 2: rollouts, certificate reloads, seal migration and Raft membership (runtime functions and their resources). */
-export { rolloutVault, RolloutError, handOver } from "./rollout";
+export { rolloutVault, RolloutError } from "./rollout";
 export type { RolloutOptions, RolloutReport, PodRevision, StepDown } from "./rollout";
 export { removeRaftPeers } from "./raftMembership";
 export type { RaftMembershipOptions, RaftMembershipReport } from "./raftMembership";

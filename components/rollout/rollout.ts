@@ -88,13 +88,25 @@ export function healthOf(vaultFor: (pod: string) => VaultClient, pods: string[])
     return Promise.all(pods.map(async (p) => [p, await nodeHealth(vaultFor(p))] as const)).then((e) => new Map(e));
 }
 
+export interface HandOverOptions {
+    kube: StatefulSetPods;
+    vaultFor(pod: string): VaultClient;
+    /** The active node's client, with a token allowed sudo on sys/step-down. */
+    active: VaultClient;
+    /** The active node's pod. */
+    from: string;
+    /** Pods one of which must take over. */
+    successors: string[];
+    timing: PollTiming;
+    log(message: string): void;
+}
+
 /**
  * Steps the active node down (`PUT /v1/sys/step-down` through `active`, a client with a sudo token) and waits for a
  * new active node among `successors`, as Vault and the `vault-active` label (what the active Service routes by)
  * both tell.
  */
-export async function handOver(o: { kube: StatefulSetPods; vaultFor: (pod: string) => VaultClient; active: VaultClient; from: string;
-    successors: string[]; timing: PollTiming; log: (m: string) => void }): Promise<StepDown> {
+export async function handOver(o: HandOverOptions): Promise<StepDown> {
     const requestedAt = Date.now();
     o.log(`Stepping down the active node ${o.from}`);
     await o.active.request("PUT", "/v1/sys/step-down");
@@ -186,7 +198,7 @@ class Rollout {
             if (this.o.storage === "raft") await this.configureAutopilot();
         } catch (e) {
             const report = await this.report(undefined, undefined).catch(() => this.report([], undefined));
-            const where = report.pods.map((p) => `${p.name}: ${p.revision || "?"}${p.upToDate ? "" : " (old)"}`).join(", ");
+            const where = report.pods.map((p) => `${p.name}: ${p.revision || "?"}${p.upToDate ? "" : " (to replace)"}`).join(", ");
             throw new RolloutError(`The rollout of ${this.kube.description} stopped: ${describeError(e)}. No other pod was touched. ` +
                 `Revisions now (update revision ${this.updateRevision}): ${where || "no pods"}. Fix the cause and run again: ` +
                 `pods already on the update revision are not replaced again.`, report);
@@ -307,8 +319,8 @@ class Rollout {
             problems.push(`${p}: ${role.role === "unreachable" ? `Vault unreachable (${role.detail})` : role.role}`);
         }
         if (problems.length > 0) {
-            throw new RolloutError(`Refusing to roll out ${this.kube.description}: the cluster is not healthy (${problems.join("; ")}). Nothing was changed. ` +
-                "Repair it first (the init step unseals Shamir pods on every run), then run again.", await this.report(pods, actives[0]));
+            throw new RolloutError(`Refusing to roll out ${this.kube.description}, nothing was changed: ${problems.join("; ")}. ` +
+                "Fix this first (the init step unseals Shamir pods on every run), then run again.", await this.report(pods, actives[0]));
         }
         return { active: actives[0], joining };
     }

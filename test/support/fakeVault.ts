@@ -3,6 +3,7 @@ import { EventEmitter } from "events";
 import * as https from "https";
 import * as net from "net";
 import type { TestCertificate } from "./certs";
+import { Timers } from "./timers";
 
 /**
  * A stand-in for a Vault cluster on 127.0.0.1, speaking the request and response fields of the real API for
@@ -99,7 +100,7 @@ export class FakeVault extends EventEmitter {
     private readonly servers: https.Server[] = [];
     private readonly ports: number[] = [];
     private readonly failures: { method: string; path: string; status: number; errors: string[] }[] = [];
-    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly timers = new Timers();
 
     constructor(readonly options: FakeVaultOptions) {
         super();
@@ -187,7 +188,7 @@ export class FakeVault extends EventEmitter {
     }
 
     async stop(): Promise<void> {
-        this.timers.forEach(clearTimeout);
+        this.timers.clear();
         this.servers.forEach((s) => s.closeAllConnections());
         await Promise.all(this.servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
     }
@@ -200,7 +201,7 @@ export class FakeVault extends EventEmitter {
         this.servers[i] = server;
         this.served[i] = cert;
         const listen = () => server.listen(port, "127.0.0.1");
-        if (this.options.startAfterMs) this.later(this.options.startAfterMs, listen);
+        if (this.options.startAfterMs) this.timers.later(this.options.startAfterMs, listen);
         else await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
     }
 
@@ -212,14 +213,6 @@ export class FakeVault extends EventEmitter {
             version: start.version ?? this.replicas[i]?.version ?? this.options.version ?? "2.0.4",
         };
         if (start.certificate) this.reloadCertificate(i, start.certificate);
-    }
-
-    private later(ms: number, fn: () => void): void {
-        const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            fn();
-        }, ms);
-        this.timers.add(timer);
     }
 
     private setActive(i: number | undefined): void {
@@ -249,7 +242,7 @@ export class FakeVault extends EventEmitter {
     private loseLeadership(from: number): void {
         this.setActive(undefined);
         const delay = this.options.electionDelayMs ?? 0;
-        if (delay > 0) this.later(delay, () => this.elect(from));
+        if (delay > 0) this.timers.later(delay, () => this.elect(from));
         else this.elect(from);
     }
 
@@ -260,7 +253,7 @@ export class FakeVault extends EventEmitter {
         const id = this.nodeId(i);
         if (this.options.storage === "raft" && !this.peers.has(id)) {
             this.peers.set(id, { voter: false });
-            this.later(this.options.promotionDelayMs ?? 0, () => {
+            this.timers.later(this.options.promotionDelayMs ?? 0, () => {
                 const peer = this.peers.get(id);
                 if (peer && this.replicas[i].up && !this.replicas[i].sealed) {
                     peer.voter = true;

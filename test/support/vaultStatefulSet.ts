@@ -2,6 +2,7 @@ import * as https from "https";
 import { VaultClient } from "../../components/bootstrap/vaultApi";
 import { unsealWith } from "../../components/rollout/vaultNode";
 import type { TestCertificate } from "./certs";
+import { Timers } from "./timers";
 import { FakeExecResult, FakeKubernetes } from "./fakeKubernetes";
 import { FakeVault, ReplicaStart } from "./fakeVault";
 
@@ -51,7 +52,7 @@ export class FakeVaultStatefulSet {
     private readonly templates = new Map<string, ReplicaStart>();
     private readonly files = new Map<string, TestCertificate>();
     private readonly revisions = new Map<string, string>();
-    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly timers = new Timers();
     private uids = 0;
     private replicas: number;
 
@@ -84,14 +85,14 @@ export class FakeVaultStatefulSet {
         this.kube.onExec = (pod, container, command) => this.exec(pod, container, command);
         this.vault.on("change", (i: number) => {
             this.updateReadiness(i);
-            this.later(this.o.labelDelayMs ?? 10, () => this.register(i));
+            this.timers.later(this.o.labelDelayMs ?? 10, () => this.register(i));
         });
         this.publish();
         return this;
     }
 
     stop(): void {
-        this.timers.forEach(clearTimeout);
+        this.timers.clear();
     }
 
     /** A new pod template (what `helm upgrade` does to the StatefulSet): new pods run `template`. */
@@ -104,7 +105,7 @@ export class FakeVaultStatefulSet {
     /** A renewed certificate in the TLS Secret: the kubelet updates running pods' files after its delay. */
     rotateSecret(certificate: TestCertificate): void {
         this.secretCertificate = certificate;
-        this.later(this.o.secretSyncDelayMs ?? 0, () => {
+        this.timers.later(this.o.secretSyncDelayMs ?? 0, () => {
             for (const pod of this.kube.pods.keys()) this.files.set(pod, certificate);
         });
     }
@@ -134,14 +135,6 @@ export class FakeVaultStatefulSet {
     /** The chart's PodDisruptionBudget: maxUnavailable = (replicas - 1) / 2, rounded down. */
     maxUnavailable(): number {
         return Math.floor((this.replicas * 5 - 1) / 10);
-    }
-
-    private later(ms: number, fn: () => void): void {
-        const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            fn();
-        }, ms);
-        this.timers.add(timer);
     }
 
     private publish(): void {
@@ -214,15 +207,15 @@ export class FakeVaultStatefulSet {
         const pod = this.pod(i);
         this.kube.podStatus.get(pod)!.deletionTimestamp = new Date().toISOString();
         void this.vault.stopReplica(i);
-        this.later(5, () => {
+        this.timers.later(5, () => {
             this.kube.pods.delete(pod);
             this.kube.podStatus.delete(pod);
             this.publish();
-            this.later(this.o.recreateDelayMs ?? 30, () => {
+            this.timers.later(this.o.recreateDelayMs ?? 30, () => {
                 this.createPod(i);
                 this.publish();
                 if (this.neverReturn.has(pod)) return;
-                this.later(this.o.startDelayMs ?? 20, () => {
+                this.timers.later(this.o.startDelayMs ?? 20, () => {
                     void this.vault.startReplica(i, { ...this.templates.get(this.updateRevision), certificate: this.secretCertificate }).then(() => this.running(i));
                 });
             });
