@@ -4,7 +4,7 @@ import { clientNode } from "../components/bootstrap/kube";
 import { certificateFingerprint } from "../components/rollout/fingerprints";
 import { rolloutVault, RolloutError, RolloutOptions, RolloutReport } from "../components/rollout/rollout";
 import { makeCa, makeServerCertificate, TestCa, TestCertificate } from "./support/certs";
-import { ActiveServiceProbe, FakeStatefulSetOptions, StandInCluster, startStandInCluster } from "./support/vaultStatefulSet";
+import { ActiveServiceProbe, FakeStatefulSetOptions, ProbeSample, StandInCluster, startStandInCluster, within } from "./support/vaultStatefulSet";
 
 const ROOT = "hvs.rollout-root";
 const KEYS = Array.from({ length: 5 }, () => randomBytes(33).toString("base64"));
@@ -40,7 +40,7 @@ async function cluster(o: { replicas: number; seal: "awskms" | "shamir"; storage
 }
 
 /** Runs a rollout while the probe reads through the active Service every 50 ms. */
-async function probed(c: Cluster, run: () => Promise<RolloutReport>): Promise<{ report: RolloutReport; failures: { at: number; detail: string }[]; samples: number }> {
+async function probed(c: Cluster, run: () => Promise<RolloutReport>): Promise<{ report: RolloutReport; failures: ProbeSample[]; samples: number }> {
     const probe = new ActiveServiceProbe(c.sts, ROOT, ca.certPem).start();
     try {
         const report = await run();
@@ -92,7 +92,7 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
         assert.equal(c.vault.nodeId(c.vault.active!), report.stepDown!.to);
         for (let i = 0; i < 5; i++) assert.equal(c.vault.registration(i)!.version, "2.1.0");
         const { requestedAt, settledAt } = report.stepDown!;
-        for (const f of failures) assert.ok(f.at >= requestedAt && f.at <= settledAt, `probe failure at ${f.at - requestedAt} ms from the step-down: ${f.detail}`);
+        for (const f of failures) assert.ok(within(f, requestedAt, settledAt), `probe failure sent ${f.at - requestedAt} ms from the step-down: ${f.detail}`);
         assert.ok(failures.length > 0, "the stand-in's election delay is visible to the probe");
         assert.ok(samples > 20);
         figures.push(`5-replica upgrade (DynamoDB, awskms): ${took} ms, 1 leadership change, ${failures.length}/${samples} probe requests failed, ` +
@@ -160,7 +160,7 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
                 assert.deepEqual(evictions.map((e) => e.unhealthyVoters), [[], [], []], "no eviction while another voter was down or sealed");
                 assert.deepEqual([...c.vault.peers.values()].map((p) => p.voter), [true, true, true]);
             }
-            for (const f of failures) assert.ok(f.at >= report.stepDown!.requestedAt && f.at <= report.stepDown!.settledAt, `probe failure outside the step-down window: ${f.detail}`);
+            for (const f of failures) assert.ok(within(f, report.stepDown!.requestedAt, report.stepDown!.settledAt), `probe failure outside the step-down window: ${f.detail}`);
             figures.push(`3-replica upgrade (${v.name}): 1 leadership change, ${failures.length}/${samples} probe requests failed, ` +
                 `all within the step-down window of ${report.stepDown!.settledAt - report.stepDown!.requestedAt} ms${v.seal === "shamir" ? ", 9 unseal calls (3 per pod)" : ""}`);
         });
@@ -256,7 +256,7 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
         assert.ok(unseals.every((u) => u.body.migrate === true));
         assert.deepEqual([...new Set(unseals.map((u) => c.vault.nodeId(u.replica)))], report.replaced.slice(0, 2));
         assert.ok(c.logs.some((l) => /The seal changes from shamir to awskms on an initialized cluster: the rollout migrates it/.test(l)));
-        for (const f of failures) assert.ok(f.at >= report.stepDown!.requestedAt && f.at <= report.stepDown!.settledAt);
+        for (const f of failures) assert.ok(within(f, report.stepDown!.requestedAt, report.stepDown!.settledAt));
         await c.vault.stopReplica(1);
         await c.vault.startReplica(1);
         assert.equal(c.vault.registration(1)!.sealed, false, "after the migration a restarted pod unseals itself");
@@ -283,10 +283,25 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
 
     for (const seal of ["awskms", "shamir"] as const) {
         it(`waits for new Raft servers to vote after a scale-up (${seal}) and configures autopilot's dead-server cleanup`, async () => {
-            // Autopilot promotes a new server after its stabilization time: the rollout must wait for it.
-            const c = await cluster({ replicas: 3, seal, storage: "raft", promotionDelayMs: 500 });
+            // Autopilot promotes a new server only 300 ms after the rollout starts waiting for it: it must wait.
+            const c = await cluster({ replicas: 3, seal, storage: "raft", promotionDelayMs: 60_000 });
             await c.sts.scaleUp(5);
-            const report = await rolloutVault(c.options());
+            const promotions: Promise<void>[] = [];
+            const promote = (id: string) => new Promise<void>((resolve) => {
+                const timer = setInterval(() => {
+                    const peer = c.vault.peers.get(id);
+                    if (!peer) return;
+                    clearInterval(timer);
+                    setTimeout(() => resolve(void (peer.voter = true)), 300);
+                }, 10);
+            });
+            const options = c.options();
+            const report = await rolloutVault({ ...options, log: (m) => {
+                options.log!(m);
+                const joining = /^(vault-\d) is joining Raft/.exec(m);
+                if (joining) promotions.push(promote(joining[1]));
+            } });
+            assert.equal(promotions.length, 2);
             assert.deepEqual(report.joined, ["vault-3", "vault-4"]);
             assert.deepEqual([...c.vault.peers].map(([id, p]) => [id, p.voter]), ["vault-0", "vault-1", "vault-2", "vault-3", "vault-4"].map((id) => [id, true]));
             assert.deepEqual(report.replaced, []);

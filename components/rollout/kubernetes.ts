@@ -1,5 +1,6 @@
 import { Writable } from "stream";
 import { clientNode, KubeConfig, loadKubeConfig } from "../bootstrap/kube";
+import { ordinalOf } from "./plans";
 
 /*
  * The parts of @kubernetes/client-node the rollout uses, typed here like bootstrap/kube.ts does (its own types would
@@ -155,7 +156,7 @@ export class StatefulSetPods {
     /** The StatefulSet's pods (by its own selector), ordered by ordinal. */
     async pods(): Promise<ServerPod[]> {
         if (this.selector === undefined) await this.statefulSet();
-        const ordinal = (name: string) => Number(name.slice(this.access.statefulSet.length + 1));
+        const ordinal = (name: string) => ordinalOf(this.access.statefulSet, name);
         let list: { items?: PodObject[] };
         try {
             list = await this.core.listNamespacedPod({ namespace: this.access.namespace, labelSelector: this.selector });
@@ -163,7 +164,7 @@ export class StatefulSetPods {
             throw new Error(`Kubernetes API failed listing the pods of ${this.description}: ${apiMessage(e)}`);
         }
         return (list.items ?? [])
-            .filter((p) => new RegExp(`^${this.access.statefulSet}-\\d+$`).test(p.metadata?.name ?? ""))
+            .filter((p) => ordinal(p.metadata?.name ?? "") !== undefined)
             .map((p) => ({
                 name: p.metadata!.name!,
                 uid: p.metadata?.uid ?? "",
@@ -173,7 +174,7 @@ export class StatefulSetPods {
                 terminating: p.metadata?.deletionTimestamp !== undefined && p.metadata?.deletionTimestamp !== null,
                 labels: p.metadata?.labels ?? {},
             }))
-            .sort((a, b) => ordinal(a.name) - ordinal(b.name));
+            .sort((a, b) => ordinal(a.name)! - ordinal(b.name)!);
     }
 
     /** Asks the API to evict a pod: a PodDisruptionBudget that allows no disruption now answers 429. */

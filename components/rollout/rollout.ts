@@ -210,7 +210,7 @@ class Rollout {
 
     private async report(pods: ServerPod[] | undefined, active: string | undefined): Promise<RolloutReport> {
         const now = pods ?? await this.kube.pods();
-        const activePod = active ?? now.find((p) => p.labels["vault-active"] === "true")?.name;
+        const activePod = active ?? now.find((p) => p.labels["vault-active"] === "true")?.name ?? this.lastActive;
         return {
             updateRevision: this.updateRevision, replaced: [...this.replaced], reloaded: [...this.reloaded], joined: [...this.joined],
             stepDown: this.stepDown, sealMigration: this.sealMigration, autopilotConfigured: this.autopilotConfigured, active: activePod,
@@ -231,6 +231,7 @@ class Rollout {
             active = pods.find((p) => health.get(p)!.role === "active") ?? "";
             return active ? DONE : waiting(pods.map((p) => `${p}: ${health.get(p)!.role}`).join(", "));
         });
+        this.lastActive = active;
         return active;
     }
 
@@ -244,6 +245,7 @@ class Rollout {
         this.stepDown = await handOver({
             kube: this.kube, vaultFor: (p) => this.o.vaultFor(p), active: await this.tokenFor(this.o.vaultFor(from)), from, successors, timing: this.timing, log: this.log,
         });
+        this.lastActive = this.stepDown.to;
     }
 
     /** Polls `ask` until it answers. */

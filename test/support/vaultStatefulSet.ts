@@ -260,12 +260,18 @@ export class FakeVaultStatefulSet {
     }
 }
 
-/** One request of the probe: when it was sent, to which pod, and how it went. */
+/** One request of the probe: when it was sent and answered, to which pod, and how it went. */
 export interface ProbeSample {
     at: number;
+    answeredAt: number;
     pod?: string;
     ok: boolean;
     detail: string;
+}
+
+/** Whether a request was under way at some moment of [from, to]. */
+export function within(s: ProbeSample, from: number, to: number): boolean {
+    return s.answeredAt >= from && s.at <= to;
 }
 
 /**
@@ -302,7 +308,7 @@ export class ActiveServiceProbe {
         const { kube, vault } = this.set;
         const pod = [...kube.pods].find(([name, labels]) => labels["vault-active"] === "true" && !kube.podStatus.get(name)?.deletionTimestamp)?.[0];
         if (!pod) {
-            this.samples.push({ at, ok: false, detail: "no endpoint: no pod labelled vault-active=true" });
+            this.samples.push({ at, answeredAt: at, ok: false, detail: "no endpoint: no pod labelled vault-active=true" });
             return;
         }
         const url = new URL("/v1/secret/data/probe", vault.addresses[this.set.ordinal(pod)]);
@@ -315,7 +321,7 @@ export class ActiveServiceProbe {
             req.on("error", (e) => resolve(e.message));
             req.end();
         });
-        this.samples.push({ at, pod, ok: detail === "200", detail });
+        this.samples.push({ at, answeredAt: Date.now(), pod, ok: detail === "200", detail });
     }
 }
 
