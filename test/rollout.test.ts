@@ -31,7 +31,7 @@ async function cluster(o: { replicas: number; seal: "awskms" | "shamir"; storage
             authenticate: async (client) => client.withToken(ROOT),
             unsealKeys: async () => KEYS,
             storage: o.storage ?? "dynamodb", seal: o.seal, timeoutMs: 3000, pollIntervalMs: 10, certificateAttempts: 5,
-            log: (m) => { logs.push(m); if (process.env.ROLLOUT_LOG) console.log(Date.now() % 100000, m); },
+            log: (m) => logs.push(m),
             ...extra,
         }),
     };
