@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "fs";
 import * as net from "net";
 import { tmpdir } from "os";
 import { basename, join } from "path";
@@ -9,6 +8,7 @@ import { caCertFile } from "../components/bootstrap/bootstrap";
 import { preferredPort } from "../components/bootstrap/tunnel";
 import { installMocks, isSecretOutput, isSecretValue, isUnknownValue, MockRecorder, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA, LOCAL } from "./support/cluster";
+import { runSerializedProvider } from "./support/dynamicProvider";
 import { withEnv } from "./support/env";
 import type { FakeVault } from "./support/fakeVault";
 import type { FakeKubernetes } from "./support/fakeKubernetes";
@@ -298,27 +298,6 @@ describe("the init resource's diff with Shamir: an update only when a replica ne
         assert.equal(fake.requests.length, before);
     });
 });
-
-/** Runs one method of a serialized dynamic provider the way Pulumi's provider host does, in a fresh process. */
-function runSerializedProvider(providerText: string, method: "create" | "diff" | "update", args: unknown[]): Promise<any> {
-    const dir = mkdtempSync(join(tmpdir(), "vault-init-provider-"));
-    writeFileSync(join(dir, "provider.js"), providerText);
-    writeFileSync(join(dir, "args.json"), JSON.stringify(args));
-    const host = `
-        const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
-        const fs = require("fs");
-        const provider = requireFromString(fs.readFileSync(${JSON.stringify(join(dir, "provider.js"))}, "utf8")).handler();
-        const args = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, "args.json"))}, "utf8"));
-        provider[${JSON.stringify(method)}](...args).then(
-            (r) => fs.writeFileSync(${JSON.stringify(join(dir, "result.json"))}, JSON.stringify(r)),
-            (e) => { process.stderr.write(String(e && e.message)); process.exit(1); });`;
-    return new Promise((resolve, reject) => {
-        execFile(process.execPath, ["-e", host], { cwd: process.cwd(), timeout: 60_000 }, (error, stdout, stderr) => {
-            if (error) return reject(new Error(`${error.message}\n${stderr}`));
-            resolve({ result: JSON.parse(readFileSync(join(dir, "result.json"), "utf8")), output: stdout + stderr });
-        });
-    });
-}
 
 describe("the serialized init provider, run as Pulumi's dynamic provider host runs it", function () {
     this.timeout(120_000);

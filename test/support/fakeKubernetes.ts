@@ -2,12 +2,29 @@ import * as http from "http";
 import * as https from "https";
 import * as net from "net";
 import type { AddressInfo } from "net";
-import { WebSocketServer } from "ws";
+import { WebSocket, WebSocketServer } from "ws";
 import type { TestCertificate } from "./certs";
 
+/** A pod's state beyond its labels. */
+export interface FakePodStatus {
+    uid: string;
+    phase: "Pending" | "Running" | "Succeeded" | "Failed";
+    ready: boolean;
+    /** Set once the pod is being deleted. */
+    deletionTimestamp?: string;
+}
+
+/** What a command exec'd in a container printed, and its exit code. */
+export interface FakeExecResult {
+    stdout?: string;
+    stderr?: string;
+    exitCode: number;
+}
+
 /**
- * A stand-in for the Kubernetes API on 127.0.0.1: Secrets (read, create with 409 on conflict), pod listing by
- * label, and pod port-forward over the `v4.channel.k8s.io` websocket protocol, forwarding to local TCP targets.
+ * A stand-in for the Kubernetes API on 127.0.0.1: Secrets (read, create with 409 on conflict), pods (list by
+ * label, read, evict), StatefulSets (read), and pod port-forward and exec over the `v4.channel.k8s.io` websocket
+ * protocol: port-forward reaches local TCP targets, exec runs {@link FakeKubernetes.onExec}.
  */
 export class FakeKubernetes {
     readonly secrets = new Map<string, any>();
@@ -23,6 +40,18 @@ export class FakeKubernetes {
     secretsFailWith?: number;
     /** Custody down: Secret creates that are not dry runs get no answer while set. */
     hangSecretCreates = false;
+    /** Pod name → phase, readiness, UID (a pod without an entry is Running and Ready). */
+    readonly podStatus = new Map<string, FakePodStatus>();
+    /** `namespace/name` → StatefulSet object. */
+    readonly statefulSets = new Map<string, any>();
+    /** Every eviction asked for, with the status answered. */
+    readonly evictions: { pod: string; at: number; code: number }[] = [];
+    /** Decides an eviction: 201 (accepted), 429 (a disruption budget forbids it now), 404. Default: the pod is deleted. */
+    onEviction: (namespace: string, pod: string) => number = (_, pod) => (this.pods.delete(pod) ? (this.podStatus.delete(pod), 201) : 404);
+    /** Every command exec'd, in order. */
+    readonly execs: { pod: string; container: string; command: string[] }[] = [];
+    /** Runs an exec'd command. Default: no command exists in any container. */
+    onExec: (pod: string, container: string, command: string[]) => FakeExecResult = (_, __, command) => ({ stderr: `${command[0]}: not found`, exitCode: 127 });
     private server?: https.Server;
     url = "";
 
@@ -33,6 +62,11 @@ export class FakeKubernetes {
         this.server = https.createServer({ key: this.certificate.keyPem, cert: this.certificate.certPem }, (req, res) => this.handle(req, res));
         const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("v4.channel.k8s.io") ? "v4.channel.k8s.io" : false) });
         this.server.on("upgrade", (req, socket, head) => {
+            const exec = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/exec\?(.*)$/.exec(req.url ?? "");
+            if (exec && this.pods.has(exec[1])) {
+                wss.handleUpgrade(req, socket, head, (ws) => this.exec(ws, exec[1], new URLSearchParams(exec[2])));
+                return;
+            }
             const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward\?ports=(\d+)$/.exec(req.url ?? "");
             const target = m && this.targets.get(`${m[2]}:${m[3]}`);
             if (!m || !target) {
@@ -79,6 +113,32 @@ export class FakeKubernetes {
         await new Promise<void>((r) => this.server?.close(() => r()));
     }
 
+    /** A pod as the API returns it: labels, UID, phase and the Ready condition. */
+    podObject(name: string, namespace: string): Record<string, unknown> {
+        const s = this.podStatus.get(name) ?? { uid: `uid-${name}`, phase: "Running", ready: true };
+        return {
+            metadata: { name, namespace, uid: s.uid, labels: this.pods.get(name), ...(s.deletionTimestamp ? { deletionTimestamp: s.deletionTimestamp } : {}) },
+            status: { phase: s.phase, conditions: [{ type: "Ready", status: s.ready ? "True" : "False" }] },
+        };
+    }
+
+    /** The exec subprotocol: stdout on channel 1, stderr on 2, then the exit status (a v1 Status) on 3. */
+    private exec(ws: WebSocket, pod: string, query: URLSearchParams): void {
+        const command = query.getAll("command");
+        const container = query.get("container") ?? "";
+        this.execs.push({ pod, container, command });
+        const result = this.onExec(pod, container, command);
+        const send = (channel: number, data: string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+        if (result.stdout) send(1, result.stdout);
+        if (result.stderr) send(2, result.stderr);
+        send(3, JSON.stringify(result.exitCode === 0 ? { metadata: {}, status: "Success" } : {
+            metadata: {}, status: "Failure", reason: "NonZeroExitCode",
+            message: `command terminated with non-zero exit code: exit code ${result.exitCode}`,
+            details: { causes: [{ reason: "ExitCode", message: String(result.exitCode) }] },
+        }));
+        ws.close();
+    }
+
     private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
@@ -112,8 +172,19 @@ export class FakeKubernetes {
             if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname)) && req.method === "GET") {
                 const selector = Object.fromEntries((url.searchParams.get("labelSelector") ?? "").split(",").filter(Boolean).map((kv) => kv.split("=")));
                 const items = [...this.pods].filter(([, labels]) => Object.entries(selector).every(([k, v]) => labels[k] === v))
-                    .map(([name, labels]) => ({ metadata: { name, namespace: m![1], labels } }));
+                    .map(([name]) => this.podObject(name, m![1]));
                 return reply(200, { kind: "PodList", apiVersion: "v1", metadata: {}, items });
+            }
+            if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(url.pathname)) && req.method === "POST") {
+                const code = this.onEviction(m[1], m[2]);
+                this.evictions.push({ pod: m[2], at: Date.now(), code });
+                if (code === 429) return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
+                if (code === 404) return status(404, "NotFound", `pods "${m[2]}" not found`);
+                return reply(code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code });
+            }
+            if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/statefulsets\/([^/]+)$/.exec(url.pathname)) && req.method === "GET") {
+                const sts = this.statefulSets.get(`${m[1]}/${m[2]}`);
+                return sts ? reply(200, sts) : status(404, "NotFound", `statefulsets.apps "${m[2]}" not found`);
             }
             status(404, "NotFound", `no fake for ${req.method} ${url.pathname}`);
         });

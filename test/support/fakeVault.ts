@@ -1,14 +1,22 @@
 import { randomBytes, randomUUID } from "crypto";
+import { EventEmitter } from "events";
 import { gunzipSync, gzipSync } from "zlib";
 import * as https from "https";
 import * as net from "net";
 import type { TestCertificate } from "./certs";
+import { Timers } from "./timers";
 
 /**
  * A stand-in for a Vault cluster on 127.0.0.1, speaking the request and response fields of the real API for
  * sys/init, sys/seal-status, sys/health, sys/unseal and the endpoints the admin identity uses, Kubernetes auth login,
  * token renewal and Raft snapshots (save and restore). Each replica is its own HTTPS server; storage (initialization,
  * tokens, policies, auth mounts, the Raft data) is shared, the seal is per replica.
+ *
+ * For day-2 operations it also runs HA: one active replica (the first one unsealed; another unsealed one takes over
+ * when it steps down or goes away, after `electionDelayMs`), sys/leader, sys/step-down, replicas that stop and start
+ * again (with another version, seal or certificate), a certificate reloaded on demand (what SIGHUP does), seal
+ * migration (`unseal` with `migrate`), and with Raft storage the peer set, remove-peer and autopilot. It emits
+ * `change` with the replica index whenever what service registration reports (active, sealed, version) changes.
  */
 export interface RecordedRequest {
     replica: number;
@@ -34,10 +42,26 @@ interface ReplicaState {
     sealed: boolean;
     progress: number;
     provided: Set<string>;
+    /** False between {@link FakeVault.stopReplica} and the next start: its listener is closed. */
+    up: boolean;
+    version: string;
+    /** The seal in this process's configuration; differs from the stored one while a migration is pending. */
+    seal: FakeSeal;
+    /** Unsealed with `migrate`: becoming active, it migrates the storage to its seal. */
+    migrated?: boolean;
+}
+
+type FakeSeal = "awskms" | "shamir";
+
+/** What a replica process starts with, as a new pod would (its image version, config and certificate). */
+export interface ReplicaStart {
+    version?: string;
+    seal?: FakeSeal;
+    certificate?: TestCertificate;
 }
 
 export interface FakeVaultOptions {
-    seal: "awskms" | "shamir";
+    seal: FakeSeal;
     replicas?: number;
     certificate: TestCertificate;
     /** A different certificate for some replicas (e.g. one reached through an ingress with its own CA). */
@@ -48,9 +72,25 @@ export interface FakeVaultOptions {
     startAfterMs?: number;
     /** Cluster ID of an already initialized Vault (a fresh UUID by default). */
     clusterId?: string;
+    /** Raft adds the peer set, remove-peer and autopilot endpoints. Default "dynamodb". */
+    storage?: "dynamodb" | "raft";
+    /** Node names (the pods'): sys/leader and Raft report them. Default `vault-<i>`. */
+    nodeIds?: string[];
+    /** Version every replica runs until restarted with another. Default "2.0.4". */
+    version?: string;
+    /** How long the cluster has no active node after the active one steps down or goes away. Default 0. */
+    electionDelayMs?: number;
+    /** Raft: how long a joining server stays a non-voter before autopilot promotes it. Default 0. */
+    promotionDelayMs?: number;
 }
 
-export class FakeVault {
+/** Autopilot's settings as Vault reports them by default. */
+const AUTOPILOT_DEFAULTS = {
+    cleanup_dead_servers: false, dead_server_last_contact_threshold: "24h0m0s", last_contact_threshold: "10s",
+    max_trailing_logs: 1000, min_quorum: 0, server_stabilization_time: "10s",
+};
+
+export class FakeVault extends EventEmitter {
     readonly requests: RecordedRequest[] = [];
     readonly addresses: string[] = [];
     initialized = false;
@@ -80,11 +120,26 @@ export class FakeVault {
     readonly dropConnections = new Map<number, number>();
     /** Replicas that accept connections and never answer. */
     readonly silent = new Set<number>();
+    /** The seal the storage is sealed with (changes when a migration completes). */
+    storedSeal: FakeSeal;
+    /** Index of the active replica. */
+    active?: number;
+    /** Every change of the active node, in order. */
+    readonly leaderChanges: { at: number; from?: string; to: string }[] = [];
+    /** Raft peers by node ID. */
+    readonly peers = new Map<string, { voter: boolean }>();
+    autopilot: Record<string, unknown> = { ...AUTOPILOT_DEFAULTS };
+    /** Certificate each replica serves right now. */
+    readonly served: TestCertificate[] = [];
     private readonly replicas: ReplicaState[] = [];
     private readonly servers: https.Server[] = [];
+    private readonly ports: number[] = [];
+    private readonly timers = new Timers();
     private readonly failures: { method: string; path: string; status: number; errors: string[]; times: number }[] = [];
 
     constructor(readonly options: FakeVaultOptions) {
+        super();
+        this.storedSeal = options.seal;
         if (options.initialized) {
             this.initialized = true;
             this.rootToken = options.initialized.rootToken;
@@ -119,7 +174,51 @@ export class FakeVault {
 
     /** Simulates a restart: a Shamir replica comes back sealed. */
     restart(i: number): void {
-        this.replicas[i] = { sealed: this.options.seal === "shamir" || !this.initialized, progress: 0, provided: new Set() };
+        this.boot(i, {});
+        if (this.active === i) this.loseLeadership(i);
+    }
+
+    nodeId(i: number): string {
+        return this.options.nodeIds?.[i] ?? `vault-${i}`;
+    }
+
+    /** What service registration reports for a replica (`undefined` while it is down). */
+    registration(i: number): { active: boolean; sealed: boolean; version: string } | undefined {
+        const r = this.replicas[i];
+        return r.up ? { active: this.active === i, sealed: r.sealed, version: r.version } : undefined;
+    }
+
+    /** The process stops (the pod goes away): connections are refused until {@link startReplica}. */
+    async stopReplica(i: number): Promise<void> {
+        this.replicas[i].up = false;
+        this.servers[i].closeAllConnections();
+        await new Promise<void>((r) => (this.servers[i].listening ? this.servers[i].close(() => r()) : r()));
+        if (this.active === i) this.loseLeadership(i);
+        this.emit("change", i);
+    }
+
+    /** A new process for replica `i` (a new pod): sealed unless an auto-unseal seal matches the stored one. */
+    async startReplica(i: number, start: ReplicaStart = {}): Promise<void> {
+        this.boot(i, start);
+        await new Promise<void>((r) => this.servers[i].listen(this.ports[i], "127.0.0.1", r));
+        this.afterUnseal(i);
+        this.emit("change", i);
+    }
+
+    /** One more replica (a scaled-up StatefulSet), started as a new pod would be. Returns its index. */
+    async addReplica(start: ReplicaStart = {}): Promise<number> {
+        const i = this.replicas.length;
+        await this.listenReplica(i, start.certificate ?? this.options.certificate);
+        this.boot(i, start);
+        this.afterUnseal(i);
+        this.emit("change", i);
+        return i;
+    }
+
+    /** What SIGHUP makes Vault do: serve the certificate now on disk. */
+    reloadCertificate(i: number, certificate: TestCertificate): void {
+        this.servers[i].setSecureContext({ key: certificate.keyPem, cert: certificate.certPem });
+        this.served[i] = certificate;
     }
 
     requestsTo(method: string, path: string): RecordedRequest[] {
@@ -129,39 +228,96 @@ export class FakeVault {
     async start(): Promise<this> {
         const count = this.options.replicas ?? 1;
         for (let i = 0; i < count; i++) {
-            this.replicas.push({ sealed: this.options.seal === "shamir" || !this.initialized, progress: 0, provided: new Set() });
-            const port = await freePort();
-            this.addresses.push(`https://127.0.0.1:${port}`);
-            const cert = this.options.replicaCertificates?.[i] ?? this.options.certificate;
-            const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => this.handle(i, req, res));
-            server.on("connection", (socket: net.Socket) => {
-                const drop = this.dropConnections.get(i) ?? 0;
-                if (drop > 0) {
-                    this.dropConnections.set(i, drop - 1);
-                    socket.destroy();
-                }
-            });
-            this.servers.push(server);
-            const listen = () => server.listen(port, "127.0.0.1");
-            if (this.options.startAfterMs) setTimeout(listen, this.options.startAfterMs);
-            else await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+            await this.listenReplica(i, this.options.replicaCertificates?.[i] ?? this.options.certificate);
+            this.boot(i, {});
+            if (this.options.storage === "raft" && this.initialized) this.peers.set(this.nodeId(i), { voter: true });
         }
+        this.elect();
         return this;
     }
 
     async stop(): Promise<void> {
-        await Promise.all(this.servers.map((s) => new Promise<void>((r) => {
-            s.closeAllConnections();
-            if (s.listening) s.close(() => r());
-            else r();
-        })));
+        this.timers.clear();
+        this.servers.forEach((s) => s.closeAllConnections());
+        await Promise.all(this.servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
     }
 
-    /** Stops one replica's server (a pod that went away). */
-    async stopReplica(i: number): Promise<void> {
-        const server = this.servers[i];
-        server.closeAllConnections();
-        await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
+    private async listenReplica(i: number, cert: TestCertificate): Promise<void> {
+        const port = await freePort();
+        this.ports[i] = port;
+        this.addresses[i] = `https://127.0.0.1:${port}`;
+        const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => this.handle(i, req, res));
+        server.on("connection", (socket: net.Socket) => {
+            const drop = this.dropConnections.get(i) ?? 0;
+            if (drop > 0) {
+                this.dropConnections.set(i, drop - 1);
+                socket.destroy();
+            }
+        });
+        this.servers[i] = server;
+        this.served[i] = cert;
+        const listen = () => server.listen(port, "127.0.0.1");
+        if (this.options.startAfterMs) this.timers.later(this.options.startAfterMs, listen);
+        else await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    }
+
+    private boot(i: number, start: ReplicaStart): void {
+        const seal = start.seal ?? this.replicas[i]?.seal ?? this.options.seal;
+        const autoUnsealed = this.initialized && seal !== "shamir" && seal === this.storedSeal;
+        this.replicas[i] = {
+            sealed: !autoUnsealed, progress: 0, provided: new Set(), up: true, seal,
+            version: start.version ?? this.replicas[i]?.version ?? this.options.version ?? "2.0.4",
+        };
+        if (start.certificate) this.reloadCertificate(i, start.certificate);
+    }
+
+    private setActive(i: number | undefined): void {
+        const from = this.active;
+        this.active = i;
+        if (i !== undefined && this.replicas[i].migrated) {
+            this.storedSeal = this.replicas[i].seal;
+            this.replicas.forEach((r) => (r.migrated = false));
+        }
+        if (i !== undefined) this.leaderChanges.push({ at: Date.now(), from: from === undefined ? undefined : this.nodeId(from), to: this.nodeId(i) });
+        for (const r of [from, i]) if (r !== undefined) this.emit("change", r);
+    }
+
+    private eligible(i: number): boolean {
+        const r = this.replicas[i];
+        return r.up && !r.sealed && (this.options.storage !== "raft" || this.peers.get(this.nodeId(i))?.voter === true);
+    }
+
+    /** Another node takes the lock (or raft election), preferring one that did not just give it up. */
+    private elect(exclude?: number): void {
+        if (this.active !== undefined) return;
+        const candidates = this.replicas.map((_, i) => i).filter((i) => this.eligible(i));
+        const pick = candidates.find((i) => i !== exclude) ?? candidates[0];
+        if (pick !== undefined) this.setActive(pick);
+    }
+
+    private loseLeadership(from: number): void {
+        this.setActive(undefined);
+        const delay = this.options.electionDelayMs ?? 0;
+        if (delay > 0) this.timers.later(delay, () => this.elect(from));
+        else this.elect(from);
+    }
+
+    /** A replica that is (now) unsealed joins Raft as a non-voter when new, and the cluster gets an active node. */
+    private afterUnseal(i: number): void {
+        const r = this.replicas[i];
+        if (r.sealed || !r.up) return;
+        const id = this.nodeId(i);
+        if (this.options.storage === "raft" && !this.peers.has(id)) {
+            this.peers.set(id, { voter: false });
+            this.timers.later(this.options.promotionDelayMs ?? 0, () => {
+                const peer = this.peers.get(id);
+                if (peer && this.replicas[i].up && !this.replicas[i].sealed) {
+                    peer.voter = true;
+                    this.elect();
+                }
+            });
+        }
+        this.elect();
     }
 
     private handle(replica: number, req: import("http").IncomingMessage, res: import("http").ServerResponse): void {
@@ -204,13 +360,98 @@ export class FakeVault {
 
     private sealStatus(replica: number): Record<string, unknown> {
         const r = this.replicas[replica];
-        const recovery = this.options.seal !== "shamir";
+        const recovery = this.storedSeal !== "shamir";
         return {
-            type: this.options.seal, initialized: this.initialized, sealed: r.sealed, t: recovery ? 0 : this.threshold,
-            n: recovery ? 0 : this.keysBase64.length, progress: r.progress, nonce: "", version: "2.0.4", build_date: "2026-01-01T00:00:00Z",
-            migration: false, recovery_seal: recovery, storage_type: "dynamodb",
+            type: r.seal, initialized: this.initialized, sealed: r.sealed, t: recovery ? 0 : this.threshold,
+            n: recovery ? 0 : this.keysBase64.length, progress: r.progress, nonce: "", version: r.version, build_date: "2026-01-01T00:00:00Z",
+            migration: r.sealed && this.migrationPending(replica), recovery_seal: recovery, storage_type: this.options.storage ?? "dynamodb",
             ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}),
         };
+    }
+
+    /** The process was configured with another seal than the storage is sealed with. */
+    private migrationPending(replica: number): boolean {
+        return this.initialized && this.replicas[replica].seal !== this.storedSeal;
+    }
+
+    private unseal(replica: number, body: any): [number, unknown] {
+        const r = this.replicas[replica];
+        if (!this.initialized) return [400, { errors: ["Vault is not initialized"] }];
+        if (!r.sealed) return [200, this.sealStatus(replica)];
+        const migrating = this.migrationPending(replica);
+        if (migrating && body?.migrate !== true) return [400, { errors: ["migrate option not provided and seal migration is pending"] }];
+        if (!migrating && body?.migrate === true) return [400, { errors: ["migrate option provided but seal migration is not in progress"] }];
+        if (!this.keysBase64.includes(body?.key)) return [400, { errors: ["'key' must be a valid hex or base64 string"] }];
+        r.provided.add(body.key);
+        r.progress = r.provided.size;
+        if (r.progress >= this.threshold) {
+            Object.assign(r, { sealed: false, progress: 0, provided: new Set(), migrated: migrating });
+            this.emit("change", replica);
+            this.afterUnseal(replica);
+        }
+        return [200, this.sealStatus(replica)];
+    }
+
+    /** sys/leader, sys/step-down, Raft and the probe's read: the HA side of the API (unsealed replicas only). */
+    private routeHa(replica: number, method: string, path: string, body: any, token: string | undefined): [number, unknown?] | undefined {
+        const leader = this.active === undefined ? undefined : this.nodeId(this.active);
+        const internal = (id: string) => `${id}.${id.replace(/-\d+$/, "")}-internal`;
+        if (method === "GET" && path === "/v1/sys/leader") {
+            return [200, {
+                ha_enabled: true, is_self: this.active === replica, performance_standby: false,
+                leader_address: leader ? `https://${internal(leader)}:8200` : "", leader_cluster_address: leader ? `https://${internal(leader)}:8201` : "",
+            }];
+        }
+        if (token === undefined || !this.tokens.has(token)) return undefined;
+        const raft = this.options.storage === "raft";
+        if (method === "PUT" && path === "/v1/sys/step-down") {
+            if (this.active === undefined) return [500, { errors: ["local node not active but active cluster node not found"] }];
+            this.loseLeadership(this.active);
+            return [204];
+        }
+        if (method === "POST" && path === "/v1/sys/capabilities-self") {
+            // Only the root policy is evaluated: every other token is denied the paths asked.
+            const capabilities = this.tokens.get(token!)?.includes("root") ? ["root"] : ["deny"];
+            return [200, { capabilities, ...Object.fromEntries((body?.paths ?? []).map((p: string) => [p, capabilities])) }];
+        }
+        if (method === "GET" && path === "/v1/secret/data/probe") {
+            if (this.active === undefined) return [500, { errors: ["local node not active but active cluster node not found"] }];
+            return [200, { data: { data: { probe: "ok" }, metadata: { version: 1 } } }];
+        }
+        if (raft && method === "GET" && path === "/v1/sys/storage/raft/configuration") {
+            const servers = [...this.peers].map(([id, p]) => ({ node_id: id, address: `${internal(id)}:8201`, leader: id === leader, protocol_version: "3", voter: p.voter }));
+            return [200, { data: { config: { index: 1, servers } } }];
+        }
+        if (raft && method === "POST" && path === "/v1/sys/storage/raft/remove-peer") {
+            const id = body?.server_id;
+            if (!this.peers.delete(id)) return [400, { errors: [`no server with ID ${id}`] }];
+            const i = this.replicas.findIndex((_, k) => this.nodeId(k) === id);
+            if (i >= 0 && this.active === i) this.loseLeadership(i);
+            return [204];
+        }
+        if (raft && method === "GET" && path === "/v1/sys/storage/raft/autopilot/state") {
+            const servers = Object.fromEntries([...this.peers].map(([id, p]) => {
+                const i = this.replicas.findIndex((_, k) => this.nodeId(k) === id);
+                const r = this.replicas[i];
+                const healthy = r !== undefined && r.up && !r.sealed;
+                return [id, { id, name: id, address: `${internal(id)}:8201`, node_status: r?.up ? "alive" : "left", healthy, last_contact: "0s",
+                    status: id === leader ? "leader" : p.voter ? "voter" : "non-voter", version: r?.version ?? "" }];
+            }));
+            const voters = [...this.peers].filter(([, p]) => p.voter).map(([id]) => id);
+            const healthyVoters = voters.filter((id) => servers[id].healthy).length;
+            return [200, { data: { healthy: healthyVoters === voters.length, failure_tolerance: Math.max(0, healthyVoters - (Math.floor(voters.length / 2) + 1)),
+                leader: leader ?? "", voters, servers } }];
+        }
+        if (raft && path === "/v1/sys/storage/raft/autopilot/configuration") {
+            if (method === "GET") return [200, { data: this.autopilot }];
+            const next = { ...this.autopilot, ...body };
+            if (next.cleanup_dead_servers && !(Number(next.min_quorum) >= 3)) {
+                return [400, { errors: ["min_quorum must be set when cleanup_dead_servers is set and it should at least be 3"] }];
+            }
+            this.autopilot = next;
+            return [204];
+        }
+        return undefined;
     }
 
     private route(replica: number, method: string, path: string, body: any, token: string | undefined, raw: Buffer): [number, unknown?] {
@@ -219,19 +460,13 @@ export class FakeVault {
         if (method === "GET" && path === "/v1/sys/init") return [200, { initialized: this.initialized }];
         if (method === "GET" && path === "/v1/sys/seal-status") return [200, this.sealStatus(replica)];
         if (method === "GET" && path === "/v1/sys/health") {
-            const status = !this.initialized ? 501 : r.sealed ? 503 : 200;
-            return [status, { initialized: this.initialized, sealed: r.sealed, standby: replica !== 0,
+            const standby = this.active !== replica;
+            const status = !this.initialized ? 501 : r.sealed ? 503 : standby ? 429 : 200;
+            return [status, { initialized: this.initialized, sealed: r.sealed, standby, version: r.version,
                 ...(this.initialized && !r.sealed ? { cluster_name: "vault-cluster-fake", cluster_id: this.clusterId } : {}) }];
         }
         if (method === "PUT" && path === "/v1/sys/init") return this.init(body);
-        if (method === "PUT" && path === "/v1/sys/unseal") {
-            if (!this.initialized) return [400, { errors: ["Vault is not initialized"] }];
-            if (!this.keysBase64.includes(body?.key)) return [400, { errors: ["'key' must be a valid hex or base64 string"] }];
-            r.provided.add(body.key);
-            r.progress = r.provided.size;
-            if (r.progress >= this.threshold) Object.assign(r, { sealed: false, progress: 0, provided: new Set() });
-            return [200, this.sealStatus(replica)];
-        }
+        if (method === "PUT" && path === "/v1/sys/unseal") return this.unseal(replica, body);
         if (method === "POST" && (m = /^\/v1\/auth\/([^/]+)\/login$/.exec(path)) && body?.jwt !== undefined) return this.kubernetesLogin(m[1], body);
         if (method === "POST" && /^\/v1\/auth\/[^/]+\/login$/.test(path)) {
             const role = [...this.roles.entries()].find(([, v]) => v.role_id === body?.role_id && v.secret_ids.includes(body?.secret_id));
@@ -241,6 +476,8 @@ export class FakeVault {
             return [200, { auth: { client_token: client, policies: role[1].token_policies } }];
         }
         if (r.sealed) return [503, { errors: ["Vault is sealed"] }];
+        const ha = this.routeHa(replica, method, path, body, token);
+        if (ha) return ha;
         if (!token || !this.tokens.has(token)) return [403, { errors: ["permission denied"] }];
         if (method === "POST" && path === "/v1/auth/token/renew-self") {
             const period = this.periods.get(token);
@@ -308,12 +545,12 @@ export class FakeVault {
 
     private init(body: any): [number, unknown] {
         if (this.initialized) return [400, { errors: ["Vault is already initialized"] }];
-        const recovery = this.options.seal !== "shamir";
+        const recovery = this.storedSeal !== "shamir";
         const [shares, threshold, wrong] = recovery
             ? [body?.recovery_shares, body?.recovery_threshold, ["secret_shares", "secret_threshold"]]
             : [body?.secret_shares, body?.secret_threshold, ["recovery_shares", "recovery_threshold"]];
         const misplaced = wrong.filter((k) => body?.[k] !== undefined);
-        if (misplaced.length > 0) return [400, { errors: [`parameters ${misplaced.join(",")} not applicable to seal type ${this.options.seal}`] }];
+        if (misplaced.length > 0) return [400, { errors: [`parameters ${misplaced.join(",")} not applicable to seal type ${this.storedSeal}`] }];
         if (!shares || !threshold || threshold > shares) return [400, { errors: ["invalid share count or threshold"] }];
         const raw = Array.from({ length: shares }, () => randomBytes(33));
         this.initialized = true;
@@ -325,8 +562,10 @@ export class FakeVault {
         const pgp = (recovery ? body.recovery_pgp_keys : body.pgp_keys) as string[] | undefined;
         const keys = pgp ? raw.map((k, i) => `pgp(${pgp[i].slice(0, 4)}):${k.toString("hex")}`) : raw.map((k) => k.toString("hex"));
         const keysB64 = pgp ? keys.map((k) => Buffer.from(k).toString("base64")) : this.keysBase64;
+        if (this.options.storage === "raft") this.replicas.forEach((_, i) => this.peers.set(this.nodeId(i), { voter: true }));
         if (recovery) {
             this.replicas.forEach((r) => (r.sealed = false));
+            this.elect();
             return [200, { keys: [], keys_base64: [], recovery_keys: keys, recovery_keys_base64: keysB64, root_token: this.rootToken }];
         }
         return [200, { keys, keys_base64: keysB64, root_token: this.rootToken }];
