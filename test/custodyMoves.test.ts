@@ -8,7 +8,7 @@ import { initInputs, routePods } from "./support/initInputs";
 
 /** The init resource's inputs, as a cluster named `name` with `args` registers them. */
 async function registered(args: VaultClusterArgs, name = "prod"): Promise<VaultInitInputs> {
-    const inputs = unwrapSecrets((await deploy(args, name)).recorder.one("pulumi-nodejs:dynamic:Resource").inputs);
+    const inputs = unwrapSecrets((await deploy(args, name)).recorder.named("pulumi-nodejs:dynamic:Resource", "-init").inputs);
     delete inputs.__provider;
     return inputs;
 }

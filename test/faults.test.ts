@@ -321,7 +321,7 @@ export const FAULTS: Fault[] = [
         async trial(f) {
             const { vault, inputs } = await cluster(f, { seal: "awskms" }, { placement: { namespace: "vault", releaseName: "vault", storage: "dynamodb", table: "prod-vault" } });
             const first = await runStep(inputs);
-            const renamed = unwrapSecrets((await deploy({ irsa: IRSA }, "prod2")).recorder.one("pulumi-nodejs:dynamic:Resource").inputs).placement;
+            const renamed = unwrapSecrets((await deploy({ irsa: IRSA }, "prod2")).recorder.named("pulumi-nodejs:dynamic:Resource", "-init").inputs).placement;
             const refusal = await diff(first.id!, first.outs!, { ...inputs, placement: renamed }).then(() => assert.fail("expected a refusal"), (e: Error) => e);
             assert.match(refusal.message, /DynamoDB table would change from "prod-vault" to "prod2-vault"\. Pin storage\.tableName: "prod-vault"/);
             return { vault, kept: [stateRecord(first)], messages: [refusal.message] };

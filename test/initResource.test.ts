@@ -23,7 +23,7 @@ const initRuntime = () => require("../components/bootstrap/initRuntime") as type
 describe("init resource and chained Vault provider under mocks", () => {
     it("creates the init step after the release, with the default custody and secret outputs", async () => {
         const d = await deploy({ irsa: IRSA });
-        const init = d.recorder.one(DYNAMIC);
+        const init = d.recorder.named(DYNAMIC, "-init");
         const release = d.recorder.one("kubernetes:helm.sh/v3:Release");
         assert.ok(init.dependencies.includes(release.urn), "init waits for the Helm release");
         const inputs = unwrapSecrets(init.inputs);
@@ -52,7 +52,7 @@ describe("init resource and chained Vault provider under mocks", () => {
 
     it("serializes a provider that captures no credentials, only the runtime module's path", async () => {
         const d = await withEnv({ AWS_SECRET_ACCESS_KEY: "super-secret-aws-key" }, () => deploy({ ...LOCAL, bootstrap: { custody: { type: "kubernetes-secret" }, kubeconfig: "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]" } }));
-        const init = d.recorder.one(DYNAMIC);
+        const init = d.recorder.named(DYNAMIC, "-init");
         const text = init.inputs.__provider as string;
         assert.match(text, /initRuntime/);
         for (const secret of ["super-secret-aws-key", "kube-secret-token", "hvs."]) assert.ok(!text.includes(secret), `provider text captures ${secret}`);
@@ -101,7 +101,7 @@ describe("init resource and chained Vault provider under mocks", () => {
             net.Server.prototype.listen = listen;
         }
         const provider = recorder.one(VAULT_PROVIDER);
-        assert.ok(!isUnknownValue(recorder.one(DYNAMIC).id), "the init resource exists");
+        assert.ok(!isUnknownValue(recorder.named(DYNAMIC, "-init").id), "the init resource exists");
         assert.ok(isUnknownValue(provider.inputs.address), `address is ${JSON.stringify(provider.inputs.address)}`);
         assert.equal(listened, 0);
     });
@@ -115,9 +115,9 @@ describe("init resource and chained Vault provider under mocks", () => {
 
     it("protects the init resource when it holds the only copy of the keys (state custody)", async () => {
         const state = await deploy({ irsa: IRSA, bootstrap: { custody: { type: "state" } } });
-        assert.equal(state.recorder.one(DYNAMIC).protect, true);
+        assert.equal(state.recorder.named(DYNAMIC, "-init").protect, true);
         const local = await deploy(LOCAL, "local");
-        assert.equal(local.recorder.one(DYNAMIC).protect, false);
+        assert.equal(local.recorder.named(DYNAMIC, "-init").protect, false);
     });
 
     it("leaves address and token unknown in a first preview, so the provider never dials a Vault that does not exist", async () => {
@@ -143,10 +143,10 @@ describe("init resource and chained Vault provider under mocks", () => {
 
     it("reaches every replica through the pods with Shamir, with inputs that do not change from run to run", async () => {
         const d = await deploy(LOCAL, "local");
-        const inputs = unwrapSecrets(d.recorder.one(DYNAMIC).inputs);
+        const inputs = unwrapSecrets(d.recorder.named(DYNAMIC, "-init").inputs);
         assert.deepEqual(inputs.pods.names, ["vault-0", "vault-1", "vault-2"]);
         assert.deepEqual(inputs.placement, { namespace: "vault", releaseName: "vault", storage: "raft" });
-        const again = unwrapSecrets((await deploy(LOCAL, "local")).recorder.one(DYNAMIC).inputs);
+        const again = unwrapSecrets((await deploy(LOCAL, "local")).recorder.named(DYNAMIC, "-init").inputs);
         for (const x of [inputs, again]) delete x.__provider;
         assert.deepEqual(again, inputs, "a second run registers the same inputs (no per-run value forcing an update)");
         assert.deepEqual(inputs.custody, { type: "kubernetes-secret", namespace: "vault", names: { init: "vault-init", admin: "vault-init-admin" } });
@@ -155,24 +155,24 @@ describe("init resource and chained Vault provider under mocks", () => {
     it("passes the kubeconfig to the init step as a secret", async () => {
         const kubeconfig = "apiVersion: v1\nusers: [{name: u, user: {token: kube-secret-token}}]";
         const d = await deploy({ ...LOCAL, bootstrap: { custody: { type: "state" }, kubeconfig } }, "local");
-        const init = d.recorder.one(DYNAMIC);
+        const init = d.recorder.named(DYNAMIC, "-init");
         assert.ok(isSecretValue(init.inputs.kubeconfig));
         assert.equal(unwrapSecrets(init.inputs.kubeconfig), kubeconfig);
     });
 
     it("uses bootstrap.address with the cluster CA, or the system roots behind an ingress certificate", async () => {
         const direct = await deploy({ irsa: IRSA, bootstrap: { address: "https://vault-lb.example.com:8200" } });
-        const directInputs = unwrapSecrets(direct.recorder.one(DYNAMIC).inputs);
+        const directInputs = unwrapSecrets(direct.recorder.named(DYNAMIC, "-init").inputs);
         assert.equal(directInputs.apiAddress, "https://vault-lb.example.com:8200");
         assert.match(directInputs.caCertPem, /BEGIN CERTIFICATE/);
         const ingress = await deploy({ irsa: IRSA, ingress: { host: "vault.example.com", tlsSecretName: "vault-ingress" }, bootstrap: { address: "https://vault.example.com" } });
-        const ingressInputs = unwrapSecrets(ingress.recorder.one(DYNAMIC).inputs);
+        const ingressInputs = unwrapSecrets(ingress.recorder.named(DYNAMIC, "-init").inputs);
         assert.equal(ingressInputs.caCertPem, undefined);
         assert.equal(ingressInputs.replicaCaCertPem, undefined, "no replica tunnels with auto-unseal");
         assert.equal(ingress.recorder.one(VAULT_PROVIDER).inputs.caCertFile, undefined);
         // With Shamir the replicas are still reached through tunnels to the pods, which present the cluster's certificate.
         const shamir = await deploy({ ...LOCAL, ingress: { host: "vault.example.com", tlsSecretName: "vault-ingress" }, bootstrap: { ...LOCAL.bootstrap, address: "https://vault.example.com" } }, "local");
-        const shamirInputs = unwrapSecrets(shamir.recorder.one(DYNAMIC).inputs);
+        const shamirInputs = unwrapSecrets(shamir.recorder.named(DYNAMIC, "-init").inputs);
         assert.equal(shamirInputs.caCertPem, undefined);
         assert.equal(shamirInputs.replicaCaCertPem, await valueOf(shamir.cluster.caCertPem));
         assert.match(shamirInputs.replicaCaCertPem, /BEGIN CERTIFICATE/);
@@ -310,7 +310,7 @@ describe("the serialized init provider, run as Pulumi's dynamic provider host ru
 
         // The program side: a cluster whose pods are reached through the fake API server; its CA verifies the fake Vault.
         const d = await deploy({ irsa: IRSA, tls: { ca: { certPem: f.ca.certPem, keyPem: "unused" } }, bootstrap: { kubeconfig: kube.kubeconfig(), custody: { type: "state" } } });
-        const init = d.recorder.one(DYNAMIC);
+        const init = d.recorder.named(DYNAMIC, "-init");
         const inputs = unwrapSecrets(init.inputs);
         delete inputs.__provider;
         for (const k of ["rootToken", "admin", "sealType", "recoverySeal", "initializedAt", "custodyDescription", "clusterId", "sealedReplicas", "stateRecords"]) delete inputs[k];

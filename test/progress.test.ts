@@ -59,7 +59,7 @@ describe("progress of the init step, sent to the engine from Pulumi's dynamic pr
         const vault = await f.vault({ seal: "shamir", replicas: 3 });
         vault.failOnce("GET", "/v1/sys/init", 503, ["Vault is starting"]);
         const kube = await f.kube();
-        const init = (await deploy(LOCAL, "local")).recorder.one("pulumi-nodejs:dynamic:Resource");
+        const init = (await deploy(LOCAL, "local")).recorder.named("pulumi-nodejs:dynamic:Resource", "-init");
         const urn = unwrapSecrets(init.inputs).logUrn;
         const properties = JSON.parse(JSON.stringify({
             ...initInputs(kube, f.ca.certPem, routePods(kube, vault), { timeoutSeconds: 30, logUrn: urn }), __provider: init.inputs.__provider,

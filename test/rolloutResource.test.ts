@@ -51,7 +51,7 @@ describe("VaultRollout and VaultRaftMembership under mocks", () => {
     });
 });
 
-describe("the day-2 resources' providers against stand-ins, through port-forward tunnels, with credentials from custody", function () {
+describe("the day-2 resources' providers against stand-ins, through port-forward streams, with credentials from custody", function () {
     this.timeout(60_000);
     let ca: TestCa;
     let certificate: TestCertificate;
@@ -61,7 +61,8 @@ describe("the day-2 resources' providers against stand-ins, through port-forward
     const write = process.stderr.write;
     before(() => {
         ca = makeCa();
-        certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"] });
+        // The day-2 steps verify each pod by its name on the internal service, as the server certificate carries it.
+        certificate = makeServerCertificate(ca, { ips: ["127.0.0.1"], dns: ["*.vault-internal.vault.svc"] });
     });
     beforeEach(() => {
         progress = [];

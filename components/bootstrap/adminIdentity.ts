@@ -12,6 +12,8 @@ export interface AdminScope {
     kvV2Mounts: string[];
     awsMounts: string[];
     transitMounts: string[];
+    /** Raft storage: the day-2 steps read and change the peer set and autopilot. */
+    raft?: boolean;
 }
 
 /**
@@ -38,6 +40,13 @@ export function adminPolicyRules(scope: AdminScope = { kvV2Mounts: [], awsMounts
             { path: `${m}/roles/*`, capabilities: MANAGE },
         ]),
         ...scope.transitMounts.map((m) => ({ path: `${m}/keys/*`, capabilities: MANAGE, description: `Transit keys of ${m}` })),
+        { path: "sys/step-down", capabilities: ["update", "sudo"], description: "Rollouts: the active node steps down before it is replaced" },
+        ...(scope.raft ? [
+            { path: "sys/storage/raft/configuration", capabilities: ["read"], description: "Rollouts and scaling: the Raft peer set" },
+            { path: "sys/storage/raft/remove-peer", capabilities: ["update", "sudo"], description: "Scaling down: peers leave before their pods go" },
+            { path: "sys/storage/raft/autopilot/state", capabilities: ["read"] },
+            { path: "sys/storage/raft/autopilot/configuration", capabilities: ["read", "update"], description: "Dead-server cleanup" },
+        ] : []),
     ];
 }
 

@@ -45,11 +45,17 @@ export interface BootstrapInput {
     adminScope: AdminScope;
 }
 
+/** Where the custody secrets are, with Secrets Manager custody (the AWS stage creates them). */
+export interface CustodyLocation {
+    region?: pulumi.Output<string>;
+    custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
+}
+
 export interface BootstrapDependencies {
     release: pulumi.Resource;
     caCertPem: pulumi.Output<string>;
-    region?: pulumi.Output<string>;
-    custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
+    /** The custody the init step writes to (see {@link custodySpec}); the day-2 steps read through the same. */
+    custody: pulumi.Input<CustodySpec>;
 }
 
 export interface BootstrapResources {
@@ -123,7 +129,7 @@ export function initPlacement(s: BootstrapInput): pulumi.Output<InitPlacement> {
 }
 
 /** The custody description the init resource receives; kubeconfig travels as a secret. */
-export function custodySpec(s: BootstrapInput, deps: BootstrapDependencies): pulumi.Input<CustodySpec> {
+export function custodySpec(s: BootstrapInput, deps: CustodyLocation): pulumi.Input<CustodySpec> {
     const c = s.bootstrap.custody;
     switch (c.type) {
         case "aws-secrets-manager":
@@ -186,6 +192,7 @@ export function createBootstrap(name: string, s: BootstrapInput, deps: Bootstrap
     const b = s.bootstrap;
     const access = vaultAccess(s, deps.caCertPem);
     const initName = `${name}-init`;
+    const custody = deps.custody;
     const init = new VaultInit(initName, {
         apiAddress: access.apiAddress,
         pods: access.pods,
@@ -198,7 +205,7 @@ export function createBootstrap(name: string, s: BootstrapInput, deps: Bootstrap
         keyThreshold: b.keyThreshold,
         pgpKeys: pulumi.all(b.keyHolders.map((h) => h.pgpKey)).apply((keys) => keys.map((k) => k.replace(/\s+/g, ""))),
         keyHolders: b.keyHolders.map((h) => h.name),
-        custody: custodySpec(s, deps),
+        custody,
         revokeRootToken: b.revokeRootToken,
         adminPolicyHcl: adminPolicyHcl(s.adminScope),
         timeoutSeconds: b.timeoutSeconds,

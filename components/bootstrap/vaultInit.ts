@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { CustodyRecords } from "./custody";
 import { vaultInitProvider } from "./initProvider";
 import type { VaultInitInputs } from "./initRuntime";
 
@@ -21,6 +22,8 @@ export class VaultInit extends pulumi.dynamic.Resource {
     declare readonly sealType: pulumi.Output<string>;
     declare readonly initializedAt: pulumi.Output<string>;
     declare readonly custodyDescription: pulumi.Output<string>;
+    /** The records themselves with `state` custody (secret): the day-2 steps read the token and keys from them. */
+    declare readonly stateRecords: pulumi.Output<Partial<CustodyRecords> | undefined>;
     /** Vault's `cluster_id`: custody records of another cluster are refused. */
     declare readonly clusterId: pulumi.Output<string | undefined>;
     /** Shamir replicas the last run left sealed (they did not answer in time). */

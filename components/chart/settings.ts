@@ -7,6 +7,8 @@ import { Problems, checkWhenKnown, isCidr, isDnsName, isQuantity, mapKnown, refu
 
 export const DEFAULT_CHART_VERSION = "0.34.1";
 export const DEFAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
+/** The Vault image the default chart version runs (its values.yaml `server.image`). */
+export const DEFAULT_VAULT_IMAGE = { repository: "hashicorp/vault", tag: "2.0.4" };
 
 /** Placement of one kind of pod. */
 export interface PodSettings {

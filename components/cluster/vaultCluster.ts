@@ -5,14 +5,17 @@ import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { Provider } from "@pulumi/vault/provider";
 import { AwsBackend } from "../aws/backend";
 import { ServerTls } from "../tls/serverTls";
+import { tlsMountDir } from "../tls/settings";
 import { createVaultRelease, serverConfigFor } from "../chart/release";
 import { renderServerConfig } from "../chart/serverConfig";
-import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
-import { createBootstrap } from "../bootstrap/bootstrap";
+import { DEFAULT_VAULT_IMAGE } from "../chart/settings";
+import { BootstrapInput, createBootstrap, custodySpec } from "../bootstrap/bootstrap";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import { VaultConfig } from "../config/vaultConfig";
+import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
+import { certificateFingerprint, contentDigest, VaultRaftMembership, VaultRollout } from "../rollout";
 import { TYPE_PREFIX } from "../typeTokens";
-import { clusterNames, serverCertificateNames, VAULT_PORT } from "./names";
+import { clusterNames, serverCertificateNames, TLS_FILES, VAULT_PORT } from "./names";
 import type { VaultClusterArgs } from "./args";
 import { ClusterSettings, resolveClusterSettings } from "./settings";
 
@@ -25,7 +28,8 @@ const handles = new WeakMap<VaultCluster, { provider: Provider; init: VaultInit;
 
 /**
  * HashiCorp Vault on Kubernetes, production-shaped: AWS backend (DynamoDB, KMS, IRSA), TLS, the official Helm chart in
- * HA mode, automated init with key custody, and post-init configuration through a chained Vault provider.
+ * HA mode, automated init with key custody, day-2 rollouts, post-init configuration through a chained Vault provider,
+ * and operations (metrics, alarms, backups, audit rotation).
  */
 export class VaultCluster extends pulumi.ComponentResource {
     /** Namespace of the release. */
@@ -56,6 +60,8 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly appRoleSecretIds: pulumi.Output<Record<string, string>>;
     /** The SNS topic the AWS alarms notify, when the cluster uses AWS and alarms are on. */
     readonly alarmTopicArn?: pulumi.Output<string>;
+    /** The active server pod after the last rollout. */
+    readonly activePod: pulumi.Output<string>;
 
     constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before the component (or anything else) is registered.
@@ -83,6 +89,15 @@ export class VaultCluster extends pulumi.ComponentResource {
         }, parent) : undefined;
         this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
 
+        const bootstrapInput = bootstrapInputOf(s);
+        const kube = { kubeconfig: s.bootstrap.kubeconfig, context: s.bootstrap.kubeContext, timeoutSeconds: s.bootstrap.timeoutSeconds };
+        const custody = custodySpec(bootstrapInput, { custodySecretArns: aws?.custodySecretArns, region: aws?.region });
+        // Raft peers of the pods a shrink deletes leave before the release deletes them.
+        const membership = s.storage === "raft" ? new VaultRaftMembership(`${name}-raft`, {
+            namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
+            caCertPem: s.tls.enabled ? this.caCertPem : undefined,
+        }, parent) : undefined;
+
         // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
         // calls KMS at start). Table, key and role reach the release through its values.
         const serverConfig = pulumi.output({
@@ -98,7 +113,7 @@ export class VaultCluster extends pulumi.ComponentResource {
                 region: aws?.region,
                 caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
             },
-        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret) });
+        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership) });
 
         this.namespace = release.status.namespace.apply((ns) => ns ?? "");
         this.releaseName = release.status.name.apply((n) => n ?? s.releaseName);
@@ -109,22 +124,35 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.roleArn = aws?.roleArn;
         this.serviceAccountName = release.status.apply(() => s.releaseName);
 
-        const bootstrap = createBootstrap(name, {
-            bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
-            storage: s.storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
-            ingress: s.chart.ingress,
-            adminScope: {
-                kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
-                awsMounts: s.config.settings.aws.map((a) => a.path),
-                transitMounts: s.config.settings.transit.map((t) => t.path),
-            },
-        }, { release, caCertPem: this.caCertPem, region: aws?.region, custodySecretArns: aws?.custodySecretArns }, this);
+        const bootstrap = createBootstrap(name, bootstrapInput, { release, caCertPem: this.caCertPem, custody }, this);
         this.rootToken = pulumi.secret(bootstrap.rootToken);
         this.custodyDescription = bootstrap.init.custodyDescription;
 
-        const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: bootstrap.provider, deletedWith: release });
+        // What the pods run: when it changes, the rollout replaces them in the order an HA upgrade needs (standbys, then
+        // the active node after a step-down); a renewed certificate is reloaded with SIGHUP instead.
+        const image = s.chart.server.image;
+        const rollout = new VaultRollout(`${name}-rollout`, {
+            namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
+            stateRecords: s.bootstrap.custody.type === "state" ? bootstrap.init.stateRecords.apply((r) => r ?? {}) : undefined,
+            caCertPem: s.tls.enabled ? this.caCertPem : undefined,
+            image: `${image?.repository ?? DEFAULT_VAULT_IMAGE.repository}:${image?.tag ?? DEFAULT_VAULT_IMAGE.tag}`,
+            serverConfigDigest: serverConfig.apply(contentDigest),
+            chartVersion: s.chart.version,
+            environment: s.chart.server.extraEnv,
+            roleArn: aws?.roleArn,
+            certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
+            caFingerprint: tls ? this.caCertPem.apply(certificateFingerprint) : undefined,
+            certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,
+            storage: s.storage,
+            seal: s.seal,
+        }, { ...parent, dependsOn: [release, bootstrap.init] });
+        this.activePod = rollout.activePod;
+
+        // The configuration waits for the rollout: the provider must not race a step-down.
+        const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: bootstrap.provider, deletedWith: release, dependsOn: [rollout] });
         this.appRoleIds = pulumi.output(config.appRoleIds);
         this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
+        handles.set(this, { provider: bootstrap.provider, init: bootstrap.init, config });
 
         const ops = s.operations;
         if (ops.monitoring) {
@@ -141,13 +169,12 @@ export class VaultCluster extends pulumi.ComponentResource {
         if (aws?.tableArn && ops.backup.awsBackup) {
             createDynamoDbBackup(name, ops.backup.awsBackup, { tableArn: aws.tableArn, kmsKeyArn: aws.kmsKeyArn, region: aws.region, tags: ops.context.tags }, parent);
         }
-        handles.set(this, { provider: bootstrap.provider, init: bootstrap.init, config });
 
         this.registerOutputs({
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
             caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
             serviceAccountName: this.serviceAccountName, rootToken: this.rootToken, custodyDescription: this.custodyDescription,
-            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, alarmTopicArn: this.alarmTopicArn,
+            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, alarmTopicArn: this.alarmTopicArn, activePod: this.activePod,
         });
     }
 
@@ -168,6 +195,21 @@ export class VaultCluster extends pulumi.ComponentResource {
     get config(): VaultConfig {
         return handles.get(this)!.config;
     }
+}
+
+/** What the bootstrap stage reads of the cluster's settings. */
+function bootstrapInputOf(s: ClusterSettings): BootstrapInput {
+    return {
+        bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
+        storage: s.storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
+        ingress: s.chart.ingress,
+        adminScope: {
+            kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
+            awsMounts: s.config.settings.aws.map((a) => a.path),
+            transitMounts: s.config.settings.transit.map((t) => t.path),
+            raft: s.storage === "raft",
+        },
+    };
 }
 
 function present<T>(...items: (T | undefined)[]): T[] {

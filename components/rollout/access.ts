@@ -1,23 +1,21 @@
 /*
- * How the day-2 resources reach the pods and authenticate, in Pulumi's provider process: port-forward tunnels to
+ * How the day-2 resources reach the pods and authenticate, in Pulumi's provider process: port-forward streams to
  * each pod, and the token and unseal keys read from custody when needed (never stored in these resources' state).
  */
 import { loginAdmin } from "../bootstrap/adminIdentity";
 import { CustodyRecords, CustodySpec, openCustody } from "../bootstrap/custody";
-import { openTunnel, Tunnel } from "../bootstrap/tunnel";
-import { VaultClient } from "../bootstrap/vaultApi";
-import { VAULT_PORT } from "../cluster/names";
+import { vaultClientForPod } from "../bootstrap/podTransport";
+import type { VaultClient } from "../bootstrap/vaultApi";
 
-/** One client per pod, through a tunnel to that pod. */
+/** One client per pod. */
 export interface PodTransport {
     vaultFor(pod: string): VaultClient;
-    close(): Promise<void>;
 }
 
-export interface TunnelTransportOptions {
+export interface StreamTransportOptions {
     namespace: string;
-    /** Pod names; stable across replacements, so the tunnels are opened once, up front. */
-    pods: string[];
+    /** The StatefulSet: its pods are verified as `<pod>.<statefulSet>-internal.<namespace>.svc`, a name every server certificate carries. */
+    statefulSet: string;
     kubeconfig?: string;
     context?: string;
     /** Trust anchor of the pods' listener (during a CA change: old and new). Without it, plain HTTP. */
@@ -25,24 +23,15 @@ export interface TunnelTransportOptions {
 }
 
 /**
- * A local tunnel per pod through the Kubernetes API (what `kubectl port-forward pod/<name>` does): each connection
- * dials the pod by name, so a replaced pod is reached through the same tunnel.
+ * Each request to a pod travels on its own port-forward stream through the Kubernetes API (TLS inside it): a replaced
+ * pod is reached by the same name, and nothing listens on this machine.
  */
-export async function tunnelTransport(o: TunnelTransportOptions): Promise<PodTransport> {
-    const tunnels = new Map<string, Tunnel>();
-    for (const pod of o.pods) {
-        tunnels.set(pod, await openTunnel({ namespace: o.namespace, pod, remotePort: VAULT_PORT, kubeconfig: o.kubeconfig, context: o.context }));
-    }
-    const scheme = o.caCertPem ? "https" : "http";
+export function streamTransport(o: StreamTransportOptions): PodTransport {
     return {
-        vaultFor(pod) {
-            const tunnel = tunnels.get(pod);
-            if (!tunnel) throw new Error(`no tunnel to pod ${pod} (known: ${o.pods.join(", ")})`);
-            return new VaultClient({ address: `${scheme}://${tunnel.hostPort}`, caCertPem: o.caCertPem });
-        },
-        close: async () => {
-            await Promise.all([...tunnels.values()].map((t) => t.close()));
-        },
+        vaultFor: (pod) => vaultClientForPod({
+            kubeconfig: o.kubeconfig, context: o.context, namespace: o.namespace, pod, caCertPem: o.caCertPem,
+            scheme: o.caCertPem ? "https" : "http", host: `${pod}.${o.statefulSet}-internal.${o.namespace}.svc`,
+        }),
     };
 }
 

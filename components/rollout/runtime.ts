@@ -1,13 +1,13 @@
 /**
  * The day-2 resources' provider logic (VaultRollout, VaultRaftMembership). It runs in Pulumi's dynamic provider
  * process, loaded by absolute path (see runtimeProvider.ts), so it depends only on this package's modules and
- * Node built-ins. Pods are reached through port-forward tunnels; the token and unseal keys are read from custody
+ * Node built-ins. Pods are reached through port-forward streams; the token and unseal keys are read from custody
  * when needed and never kept in these resources' state.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { CustodyRecords, CustodySpec } from "../bootstrap/custody";
-import { Credentials, custodyCredentials, PodTransport, tunnelTransport } from "./access";
+import { Credentials, custodyCredentials, PodTransport, streamTransport } from "./access";
 import { KubernetesAccess, ServerPod, StatefulSetPods } from "./kubernetes";
 import { stalePods } from "./plans";
 import { removeRaftPeers } from "./raftMembership";
@@ -22,7 +22,7 @@ export interface ClusterAccessInputs {
     /** Kubeconfig text. Secret. */
     kubeconfig?: string;
     context?: string;
-    /** Trust anchor of the pods' listener (during a CA change, old and new CA); without it the tunnels speak HTTP. */
+    /** Trust anchor of the pods' listener (during a CA change, old and new CA); without it the streams speak HTTP. */
     caCertPem?: string;
     /** The init step's custody: the token (admin AppRole or root) and the unseal keys are read from it. Secret. */
     custody: CustodySpec;
@@ -95,15 +95,10 @@ async function currentPods(i: ClusterAccessInputs): Promise<{ kube: StatefulSetP
     return { kube, pods: sts ? await kube.pods() : [], updateRevision: sts?.updateRevision };
 }
 
-/** Tunnels to the existing pods and to every desired ordinal, and custody credentials, for the time of `fn`. */
-async function withAccess<T>(i: ClusterAccessInputs, pods: ServerPod[], fn: (t: PodTransport, c: Credentials) => Promise<T>): Promise<T> {
-    const names = new Set([...pods.map((p) => p.name), ...Array.from({ length: i.replicas }, (_, k) => `${i.statefulSet}-${k}`)]);
-    const transport = await tunnelTransport({ namespace: i.namespace, pods: [...names], kubeconfig: i.kubeconfig, context: i.context, caCertPem: i.caCertPem });
-    try {
-        return await fn(transport, custodyCredentials(i.custody, i.stateRecords));
-    } finally {
-        await transport.close();
-    }
+/** Streams to the pods and custody credentials, for the time of `fn`. */
+async function withAccess<T>(i: ClusterAccessInputs, fn: (t: PodTransport, c: Credentials) => Promise<T>): Promise<T> {
+    const transport = streamTransport({ namespace: i.namespace, statefulSet: i.statefulSet, kubeconfig: i.kubeconfig, context: i.context, caCertPem: i.caCertPem });
+    return fn(transport, custodyCredentials(i.custody, i.stateRecords));
 }
 
 /** A new IAM role or CA reaches only pods created after it: when either changes, every pod existing then restarts. */
@@ -127,7 +122,7 @@ async function runRollout(inputs: VaultRolloutInputs, previous?: VaultRolloutOut
     const restart = previous?.pendingRestart?.key === key ? previous.pendingRestart.uids
         : previous && restartKey(previous) !== key ? pods.map((p) => p.uid) : [];
     const resourceId = id ?? `${inputs.namespace}/${inputs.statefulSet}`;
-    return withAccess(inputs, pods, async (transport, credentials) => {
+    return withAccess(inputs, async (transport, credentials) => {
         try {
             const report = await rolloutVault({
                 ...access(inputs), vaultFor: transport.vaultFor, authenticate: credentials.authenticate, unsealKeys: credentials.unsealKeys,
@@ -177,7 +172,7 @@ async function runRaftMembership(inputs: VaultRaftMembershipInputs, id?: string)
     const resourceId = id ?? `${inputs.namespace}/${inputs.statefulSet}/raft`;
     const { pods } = await currentPods(inputs);
     if (pods.length === 0) return { id: resourceId, outs: plain({ ...inputs, peers: [] }) };
-    const report = await withAccess(inputs, pods, (transport, credentials) => removeRaftPeers({
+    const report = await withAccess(inputs, (transport, credentials) => removeRaftPeers({
         ...access(inputs), replicas: inputs.replicas, vaultFor: transport.vaultFor, authenticate: credentials.authenticate,
         timeoutMs: inputs.timeoutSeconds * 1000, pollIntervalMs: inputs.pollIntervalMs, log,
     }));

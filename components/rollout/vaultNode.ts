@@ -2,6 +2,7 @@
  * What the day-2 steps ask one Vault server: its role (sys/health), seal (sys/seal-status, sys/unseal), the leader
  * (sys/leader), Raft membership and autopilot, and the certificate its listener serves (a TLS handshake).
  */
+import * as net from "net";
 import * as tls from "tls";
 import { describeError, VaultClient, VaultEndpoint } from "../bootstrap/vaultApi";
 import type { RaftPeer } from "./plans";
@@ -107,9 +108,12 @@ export async function ensureAutopilot(client: VaultClient, wanted: Record<string
  */
 export function servedFingerprint(endpoint: VaultEndpoint, timeoutMs = 10_000): Promise<string> {
     const url = new URL(endpoint.address);
+    const host = url.hostname.replace(/^\[|\]$/g, "");
     return new Promise((resolve, reject) => {
         const socket = tls.connect({
-            host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 443), servername: endpoint.tlsServerName,
+            // Over the endpoint's own stream (a port-forward to the pod) when it has one; the host then names the server.
+            ...(endpoint.connect ? { socket: endpoint.connect(), servername: endpoint.tlsServerName ?? (net.isIP(host) ? undefined : host), host }
+                : { host, port: Number(url.port || 443), servername: endpoint.tlsServerName }),
             ca: endpoint.caCertPem ? [endpoint.caCertPem] : undefined, rejectUnauthorized: true, timeout: timeoutMs,
         }, () => {
             const fingerprint = socket.getPeerCertificate().fingerprint256;

@@ -96,11 +96,12 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     "tls:index/privateKey:PrivateKey": (n) => ({ privateKeyPem: PEM("PRIVATE KEY", `fake-key-${n}`), publicKeyPem: PEM("PUBLIC KEY", `fake-pub-${n}`) }),
     "tls:index/selfSignedCert:SelfSignedCert": () => ({ certPem: FAKE_VAULT_CA_PEM }),
     "tls:index/certRequest:CertRequest": (n) => ({ certRequestPem: PEM("CERTIFICATE REQUEST", `fake-csr-${n}`) }),
-    "tls:index/locallySignedCert:LocallySignedCert": (n) => ({ certPem: PEM("CERTIFICATE", `fake-cert-${n}`) }),
+    // A parseable certificate: the rollout fingerprints the server certificate.
+    "tls:index/locallySignedCert:LocallySignedCert": () => ({ certPem: FAKE_VAULT_CA_PEM }),
     "kubernetes:helm.sh/v3:Release": (n, i) => ({ status: { name: i.name ?? n, namespace: i.namespace ?? "default", status: "deployed", version: i.version } }),
     "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ hostname: "k8s-vault-0123456789.elb.eu-west-1.amazonaws.com" }] } } }),
     // The init resource (a dynamic resource carrying a custody spec).
-    "pulumi-nodejs:dynamic:Resource": (n, i) => (i.custody === undefined ? {} : {
+    "pulumi-nodejs:dynamic:Resource": (n, i) => (i.keyShares === undefined ? {} : {
         rootToken: i.revokeRootToken ? "" : `hvs.mock-root-token-${n}`,
         admin: i.revokeRootToken ? { mount: "pulumi", roleId: `${n}-role-id`, secretId: `${n}-secret-id` } : undefined,
         sealType: i.seal,
@@ -168,6 +169,13 @@ export class MockRecorder implements pulumi.runtime.Mocks {
     /** Resources of one type token (e.g. `aws:dynamodb/table:Table`). */
     ofType(type: string): RegisteredResource[] {
         return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The single resource of a type whose name ends with `suffix` (e.g. the cluster's `-init` step); fails unless exactly one. */
+    named(type: string, suffix: string): RegisteredResource {
+        const found = this.ofType(type).filter((r) => r.name.endsWith(suffix));
+        if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+        return found[0];
     }
 
     /** The single resource of a type; fails when there are none or several. */

@@ -26,6 +26,8 @@ export interface ServerTlsInput {
  */
 export class ServerTls extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
+    /** The server certificate (PEM), when generated here. */
+    readonly certificatePem?: pulumi.Output<string>;
     /** The Secret the server pods mount (absent with an existing secret). */
     readonly secret?: Secret;
 
@@ -71,6 +73,7 @@ export class ServerTls extends pulumi.ComponentResource {
         }, parent);
 
         this.caCertPem = pulumi.output(ca.certPem);
+        this.certificatePem = serverCert.certPem;
         this.secret = new Secret(`${name}-server-tls`, {
             metadata: { name: tls.secretName, namespace: input.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
             type: "Opaque",

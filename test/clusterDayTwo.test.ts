@@ -1,0 +1,59 @@
+import { strict as assert } from "assert";
+import { adminPolicyRules } from "../components/bootstrap/adminIdentity";
+import { certificateFingerprint, contentDigest } from "../components/rollout";
+import { FAKE_VAULT_CA_PEM, unwrapSecrets } from "../components/testing/mocks";
+import { deploy, IRSA, LOCAL, serverHcl } from "./support/cluster";
+
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** How VaultCluster places the day-2 steps: what they are given and what waits for what. */
+describe("VaultCluster's day-2 steps", () => {
+    it("registers the rollout after the release and the init step, given what the pods run, and the configuration waits for it", async () => {
+        const d = await deploy({ irsa: IRSA, server: { image: { tag: "2.0.5" }, extraEnv: { TEAM: "platform" } } });
+        const rollout = d.recorder.named(DYNAMIC, "-rollout");
+        const init = d.recorder.named(DYNAMIC, "-init");
+        const release = d.recorder.one(RELEASE);
+        assert.ok(rollout.dependencies.includes(release.urn) && rollout.dependencies.includes(init.urn));
+        const inputs = unwrapSecrets(rollout.inputs);
+        assert.equal(inputs.namespace, "vault");
+        assert.equal(inputs.statefulSet, "vault");
+        assert.equal(inputs.replicas, 3);
+        assert.equal(inputs.image, "hashicorp/vault:2.0.5");
+        assert.equal(inputs.chartVersion, "0.34.1");
+        assert.deepEqual(inputs.environment, { TEAM: "platform" });
+        assert.equal(inputs.serverConfigDigest, contentDigest(serverHcl(d.values)), "the digest of the configuration the pods load");
+        assert.equal(inputs.roleArn, "arn:aws:iam::123456789012:role/prod-vault-server", "a new role restarts the pods before the old role goes");
+        assert.equal(inputs.certificateFingerprint, certificateFingerprint(FAKE_VAULT_CA_PEM));
+        assert.equal(inputs.caFingerprint, certificateFingerprint(FAKE_VAULT_CA_PEM));
+        assert.equal(inputs.certificateFile, "/vault/userconfig/vault-server-tls/vault.crt");
+        assert.equal(inputs.storage, "dynamodb");
+        assert.equal(inputs.seal, "awskms");
+        assert.equal(inputs.custody.type, "aws-secrets-manager", "the token and keys are read from the init step's own custody");
+        assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "stateRecords"]);
+        const config = d.recorder.resources.find((r) => r.type === "vault-cluster:index:VaultConfig")!;
+        assert.ok(config.dependencies.includes(rollout.urn), "the provider does not race a step-down");
+        assert.equal(d.recorder.ofType(DYNAMIC).filter((r) => r.name.endsWith("-raft")).length, 0, "no Raft membership with DynamoDB");
+    });
+
+    it("with Raft: the membership step runs before the release (peers leave before their pods go), and the admin may manage the peers", async () => {
+        const d = await deploy(LOCAL, "local");
+        const membership = d.recorder.named(DYNAMIC, "-raft");
+        assert.ok(d.recorder.one(RELEASE).dependencies.includes(membership.urn));
+        const inputs = unwrapSecrets(membership.inputs);
+        assert.deepEqual([inputs.namespace, inputs.statefulSet, inputs.replicas, inputs.custody.type], ["vault", "vault", 3, "kubernetes-secret"]);
+        const rollout = unwrapSecrets(d.recorder.named(DYNAMIC, "-rollout").inputs);
+        assert.deepEqual([rollout.storage, rollout.seal], ["raft", "shamir"]);
+        const paths = adminPolicyRules({ kvV2Mounts: [], awsMounts: [], transitMounts: [], raft: true }).map((r) => `${r.path}=${r.capabilities.join(",")}`);
+        for (const expected of ["sys/step-down=update,sudo", "sys/storage/raft/configuration=read", "sys/storage/raft/remove-peer=update,sudo",
+            "sys/storage/raft/autopilot/configuration=read,update"]) assert.ok(paths.includes(expected), expected);
+        assert.ok(!adminPolicyRules({ kvV2Mounts: [], awsMounts: [], transitMounts: [] }).some((r) => r.path.startsWith("sys/storage/raft")));
+    });
+
+    it("with state custody, gives the rollout the init step's records (secret), never the keys in plain", async () => {
+        const d = await deploy({ ...LOCAL, bootstrap: { custody: { type: "state" } } }, "local");
+        const rollout = d.recorder.named(DYNAMIC, "-rollout");
+        assert.ok(rollout.additionalSecretOutputs.includes("stateRecords"));
+        assert.equal(unwrapSecrets(rollout.inputs).custody.type, "state");
+    });
+});
