@@ -10,8 +10,8 @@ import { AuthBackendConfig as KubernetesAuthBackendConfig } from "@pulumi/vault/
 import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
 import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
 import { getAuthBackendRoleIdOutput } from "@pulumi/vault/approle/getAuthBackendRoleId";
-import { Problems, durationSeconds } from "../validation";
-import { checkArgTypes } from "../args/typeCheck";
+import { durationSeconds } from "../validation";
+import { validateArgs } from "../args/typeCheck";
 import { TYPE_PREFIX } from "../typeTokens";
 import { ConsumerVaultAuthMethod } from "./args";
 import type { VaultConsumerClusterArgs } from "./args";
@@ -23,13 +23,7 @@ import { clientTokenReviewBinding, reviewerManifests } from "./tokenReview";
 
 /** Validates a VaultConsumerCluster's arguments (types, then meaning) before anything is registered. */
 export function validateConsumer(name: string, args: VaultConsumerClusterArgs): ConsumerSettings {
-    const p = new Problems();
-    const subject = `VaultConsumerCluster "${name}"`;
-    const checked = checkArgTypes(p, "VaultConsumerCluster", args, subject);
-    p.throwIfAny(subject);
-    const settings = resolveConsumerSettings(p, name, checked, subject);
-    p.throwIfAny(subject);
-    return settings;
+    return validateArgs("VaultConsumerCluster", name, args, (p, checked, subject) => resolveConsumerSettings(p, name, checked, subject));
 }
 
 /** Seconds for the Vault provider, which takes TTLs as numbers. */
