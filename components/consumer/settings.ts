@@ -260,7 +260,8 @@ export function resolveConsumerSettings(p: Problems, name: string, args: VaultCo
     return { name, vaultAddress, vaultCaCertPem, auth, namespaces, namespace, agent, csiDriver, secretsOperator, externalSecrets };
 }
 
-export function isVaultAddress(value: string): boolean {
+/** Vault's API address: an http(s) URL of a host, without path, query or credentials. */
+function isVaultAddress(value: string): boolean {
     try {
         const u = new URL(value);
         return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "" && (u.pathname === "/" || u.pathname === "") && !u.search && !u.username;
