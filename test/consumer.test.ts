@@ -560,18 +560,18 @@ describe("VaultConsumerCluster refuses bad input before registering anything, na
         ["kubeconfig and host", () => edit((a) => (a.kubernetesAuth.kubeconfig = "apiVersion: v1")), "kubernetesAuth.host", /comes from kubeconfig/],
         ["a context without kubeconfig", () => edit((a) => (a.kubernetesAuth.kubeconfigContext = "apps")), "kubernetesAuth.kubeconfigContext", /only applies with kubeconfig/],
         ["host on an existing mount", () => edit((a) => (a.kubernetesAuth.createMount = false)), "kubernetesAuth.host", /createMount is false/],
-        ["an unknown token review", () => edit((a) => (a.kubernetesAuth.tokenReview = "reviewer")), "kubernetesAuth.tokenReview", /"reviewer": is not one of the allowed values\. Fix: use "reviewer-token" or "client-token"/],
+        ["an unknown token review", () => edit((a) => (a.kubernetesAuth.tokenReview = "reviewer")), "kubernetesAuth.tokenReview", /"reviewer": is not one of "reviewer-token", "client-token"\. Fix: use one of "reviewer-token", "client-token"/],
         ["a reviewer with client-token review", () => edit((a) => Object.assign(a.kubernetesAuth, { tokenReview: "client-token", reviewerNamespace: "vault" })), "kubernetesAuth.reviewerNamespace", /client-token/],
         ["a role binding everything", () => edit((a) => (a.kubernetesAuth.roles.webapp = { serviceAccountNames: ["*"], namespaces: ["*"], policies: ["p"] })), "kubernetesAuth.roles.webapp.serviceAccountNames", /every service account in every namespace/],
         ["a malformed TTL", () => edit((a) => (a.kubernetesAuth.roles.webapp.ttl = "1 hour")), "kubernetesAuth.roles.webapp.ttl", /"1 hour": is not a Vault duration/],
-        ["a role without policies", () => edit((a) => (a.kubernetesAuth.roles.webapp.policies = [])), "kubernetesAuth.roles.webapp.policies", /must not be empty/],
+        ["a role without policies", () => edit((a) => (a.kubernetesAuth.roles.webapp.policies = [])), "kubernetesAuth.roles.webapp.policies", /\[\]: must list at least 1 item \(Policies of the issued tokens\)/],
         ["a misspelled role key", () => edit((a) => (a.kubernetesAuth.roles.webapp.policy = ["p"])), "kubernetesAuth.roles.webapp.policy", /<not shown>: is not a known argument\. Fix: use one of: serviceAccountNames, namespaces, policies/],
         ["a misspelled integration", () => edit((a) => (a.injecter = {})), "injecter", /is not a known argument/],
         ["a quoted boolean", () => edit((a) => (a.createNamespaces = "false")), "createNamespaces", /"false": must be true or false/],
-        ["a quoted number", () => edit((a) => (a.injector = { replicas: "2" })), "injector.replicas", /"2": must be a whole number from 1 to 10/],
-        ["roles as a list", () => edit((a) => (a.kubernetesAuth.roles = [{ serviceAccountNames: ["x"] }])), "kubernetesAuth.roles", /must be a map of names to settings/],
+        ["a quoted number", () => edit((a) => (a.injector = { replicas: "2" })), "injector.replicas", /"2": must be a whole number, not a string\. Fix: write 2 without quotes/],
+        ["roles as a list", () => edit((a) => (a.kubernetesAuth.roles = [{ serviceAccountNames: ["x"] }])), "kubernetesAuth.roles", /must be an object, not a list/],
         ["a VaultAuth without method", () => edit((a) => delete a.secretsOperator.auths["vault-auth"].method), "secretsOperator.auths.vault-auth.method", /is required/],
-        ["a VaultAuth method in the wrong case", () => edit((a) => (a.secretsOperator.auths["vault-auth-approle"].method = "approle")), "secretsOperator.auths.vault-auth-approle.method", /use "kubernetes" or "appRole"/],
+        ["a VaultAuth method in the wrong case", () => edit((a) => (a.secretsOperator.auths["vault-auth-approle"].method = "approle")), "secretsOperator.auths.vault-auth-approle.method", /"approle": is not one of "kubernetes", "appRole"/],
         ["Kubernetes auth without a service account", () => edit((a) => delete a.secretsOperator.auths["vault-auth"].serviceAccountName), "secretsOperator.auths.vault-auth.serviceAccountName", /is required/],
         ["AppRole with audiences", () => edit((a) => (a.secretsOperator.auths["vault-auth-approle"].audiences = ["vault"])), "secretsOperator.auths.vault-auth-approle.audiences", /only applies to method "kubernetes"/],
         ["AppRole on the Kubernetes mount", () => edit((a) => (a.secretsOperator.auths["vault-auth-approle"].mount = "eks-apps")), "secretsOperator.auths.vault-auth-approle.mount", /not an AppRole mount/],
@@ -580,12 +580,14 @@ describe("VaultConsumerCluster refuses bad input before registering anything, na
         ["a missing audience", () => edit((a) => delete a.secretsOperator.auths["vault-auth"].audiences), "secretsOperator.auths.vault-auth.audiences", /does not include the audience "vault"/],
         ["a static secret on an unknown VaultAuth", () => edit((a) => (a.secretsOperator.staticSecrets["vault-kv-app"].auth = "vault-auth-k8s")), "secretsOperator.staticSecrets.vault-kv-app.auth", /is not a key of secretsOperator\.auths/],
         ["a refresh the operator refuses", () => edit((a) => (a.secretsOperator.staticSecrets["vault-kv-app"].refreshAfter = "1d")), "secretsOperator.staticSecrets.vault-kv-app.refreshAfter", /"1d": is not a duration the operator accepts/],
-        ["a renewal above 90 %", () => edit((a) => (a.secretsOperator.dynamicSecrets["vault-dynamic-aws"].renewalPercent = 95)), "secretsOperator.dynamicSecrets.vault-dynamic-aws.renewalPercent", /from 0 to 90/],
+        ["a renewal above 90 %", () => edit((a) => (a.secretsOperator.dynamicSecrets["vault-dynamic-aws"].renewalPercent = 95)), "secretsOperator.dynamicSecrets.vault-dynamic-aws.renewalPercent", /95: must be at most 90/],
         ["two objects writing one Secret", () => edit((a) => (a.secretsOperator.dynamicSecrets["vault-dynamic-aws"].destination = "kv-secret")), "secretsOperator.dynamicSecrets.vault-dynamic-aws.destination", /is also written by secretsOperator\.staticSecrets\.vault-kv-app/],
         ["a ClusterSecretStore with a namespace", () => edit((a) => (a.externalSecrets.stores["vault-cluster-wide"].namespace = "apps")), "externalSecrets.stores.vault-cluster-wide.namespace", /only applies to a SecretStore/],
         ["a SecretStore with a service account namespace", () => edit((a) => (a.externalSecrets.stores["vault-backend"].serviceAccountNamespace = "apps")), "externalSecrets.stores.vault-backend.serviceAccountNamespace", /only applies to a ClusterSecretStore/],
         ["a store in a namespace the role does not bind", () => edit((a) => (a.externalSecrets.stores["vault-backend"].namespace = "apps")), "externalSecrets.stores.vault-backend.role", /does not bind namespace "apps"/],
-        ["a store kind in lower case", () => edit((a) => (a.externalSecrets.stores["vault-backend"].kind = "secretstore")), "externalSecrets.stores.vault-backend.kind", /use "SecretStore" or "ClusterSecretStore"/],
+        ["a store kind in lower case", () => edit((a) => (a.externalSecrets.stores["vault-backend"].kind = "secretstore")), "externalSecrets.stores.vault-backend.kind", /"secretstore": is not one of "SecretStore", "ClusterSecretStore"/],
+        ["an empty list of audiences", () => edit((a) => (a.secretsOperator.auths["vault-auth"].audiences = [])), "secretsOperator.auths.vault-auth.audiences", /\[\]: must list at least 1 item/],
+        ["a chart timeout below 30 s", () => edit((a) => (a.vaultChart = { timeoutSeconds: 10 })), "vaultChart.timeoutSeconds", /10: must be at least 30/],
         ["a floating chart version", () => edit((a) => (a.vaultChart = { version: "latest" })), "vaultChart.version", /"latest": is not a chart version/],
         ["driver settings without the driver", () => edit((a) => (a.csi = { installDriver: false, syncSecrets: true })), "csi.syncSecrets", /installDriver: false/],
     ];
@@ -610,14 +612,20 @@ describe("VaultConsumerCluster refuses bad input before registering anything, na
         assert.match(problem(e, "vaultChart"), /neither is enabled/);
     });
 
-    it("reports every problem at once, and never prints a kubeconfig or an unknown key's value", async () => {
-        const e = await refused(edit((a) => {
+    it("reports type problems first, never printing an unknown key's value, then every problem of meaning at once", async () => {
+        const meaning = (a: any) => {
             a.vaultAddress = "vault";
             a.kubernetesAuth.roles.webapp.ttl = "soon";
+        };
+        const types = await refused(edit((a) => {
+            meaning(a);
             a.secretsOperator.auths["vault-auth"].token = "hvs.should-not-be-printed";
+            a.injector.replicas = "2";
         }));
-        assert.deepEqual(e.problems.map((x) => x.field).sort(), ["kubernetesAuth.roles.webapp.ttl", "secretsOperator.auths.vault-auth.token", "vaultAddress"]);
-        assert.ok(!e.message.includes("hvs.should-not-be-printed"));
+        assert.deepEqual(types.problems.map((x) => x.field).sort(), ["injector.replicas", "secretsOperator.auths.vault-auth.token"]);
+        assert.ok(!types.message.includes("hvs.should-not-be-printed"));
+        const e = await refused(edit(meaning));
+        assert.deepEqual(e.problems.map((x) => x.field).sort(), ["kubernetesAuth.roles.webapp.ttl", "vaultAddress"]);
     });
 
     it("an invalid CA or kubeconfig known only at deployment fails there, naming the field", async () => {
@@ -628,6 +636,9 @@ describe("VaultConsumerCluster refuses bad input before registering anything, na
         assert.ok(kc.failures.some((f) => /kubernetesAuth\.kubeconfig = "<kubeconfig>": /.test(String(f))), String(kc.failures[0]));
         const address = await deploy(appsCluster({ vaultAddress: pulumi.output("ftp://vault") }));
         assert.ok(address.failures.some((f) => /vaultAddress = "ftp:\/\/vault": is not an https URL of Vault/.test(String(f))), String(address.failures[0]));
+        const vaultCa = await deploy(appsCluster({ vaultCaCertPem: pulumi.output("Vault CA") }));
+        assert.ok(vaultCa.failures.some((f) => /vaultCaCertPem = "Vault CA": is neither a PEM certificate nor base64 of one/.test(String(f))), String(vaultCa.failures[0]));
+        assert.deepEqual(vaultCa.recorder.ofType(T.vaultConnection), [], "the operator is not pointed at Vault with it");
     });
 });
 

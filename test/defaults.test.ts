@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolveClusterSettings } from "../components/cluster/settings";
 import { validateConfig } from "../components/config/vaultConfig";
 import { validateAppAccess } from "../components/appAccess/vaultAppAccess";
+import { validateConsumer } from "../components/consumer/vaultConsumerCluster";
+import { FAKE_CLUSTER_CA_PEM } from "../components/testing/mocks";
 import { ValueSlot } from "../components/chart/values";
 import { IRSA, LOCAL } from "./support/cluster";
 
@@ -11,7 +13,17 @@ const schema = require("../components/args/argsSchema.json") as { definitions: R
 /** How to reach each argument interface: the arguments that carry a value for one of its fields. */
 const AWS = { irsa: IRSA };
 const role = { serviceAccountNames: ["app"], namespaces: ["default"], policies: ["default"] };
-const PLACES: Record<string, (field: string, value: unknown) => { component: "cluster" | "config" | "app"; args: any }> = {
+/** A consumer cluster whose mount, created here, has the roles the consumer places log in with. */
+const CONSUMER = {
+    vaultAddress: "https://vault.example.com",
+    kubernetesAuth: {
+        path: "apps", host: "https://apps.example.com", caCert: FAKE_CLUSTER_CA_PEM,
+        roles: { app: role, es: { ...role, serviceAccountNames: ["external-secrets"], namespaces: ["external-secrets"] } },
+    },
+};
+const consumer = (args: object) => ({ component: "consumer" as const, args: { ...CONSUMER, ...args } });
+const vaultAuth = { method: "kubernetes", role: "app", serviceAccountName: "app" };
+const PLACES: Record<string, (field: string, value: unknown) => { component: "cluster" | "config" | "app" | "consumer"; args: any }> = {
     VaultClusterArgs: (f, v) => ({ component: "cluster", args: { ...AWS, [f]: v } }),
     Storage: (f, v) => (["size", "storageClass"].includes(f)
         ? { component: "cluster", args: { ...LOCAL, storage: { type: "raft", [f]: v } } }
@@ -54,12 +66,24 @@ const PLACES: Record<string, (field: string, value: unknown) => { component: "cl
     AppRoleRole: (f, v) => ({ component: "config", args: { appRoleAuth: [{ roles: { r: { policies: ["default"], [f]: v } } }] } }),
     VaultAppAccessArgs: (f, v) => ({ component: "app", args: { namespace: "default", serviceAccountName: "app", secrets: { c: { mount: "kv", path: "a" } }, [f]: v } }),
     AppSecret: (f, v) => ({ component: "app", args: { namespace: "default", serviceAccountName: "app", secrets: { c: { mount: "kv", path: "a", [f]: v } } } }),
+    VaultConsumerClusterArgs: (f, v) => consumer({ [f]: v }),
+    ConsumerKubernetesAuth: (f, v) => consumer({ kubernetesAuth: { ...CONSUMER.kubernetesAuth, [f]: v } }),
+    ConsumerChart: (f, v) => consumer({ injector: {}, vaultChart: { [f]: v } }),
+    ConsumerInjector: (f, v) => consumer({ injector: { [f]: v } }),
+    ConsumerCsi: (f, v) => consumer({ csi: { [f]: v } }),
+    ConsumerSecretsOperator: (f, v) => consumer({ secretsOperator: { [f]: v } }),
+    ConsumerVaultAuth: (f, v) => consumer({ secretsOperator: { auths: { a: { ...vaultAuth, [f]: v } } } }),
+    ConsumerStaticSecret: (f, v) => consumer({ secretsOperator: { auths: { a: vaultAuth }, staticSecrets: { s: { auth: "a", mount: "kv", path: "app", [f]: v } } } }),
+    ConsumerDynamicSecret: (f, v) => consumer({ secretsOperator: { auths: { a: vaultAuth }, dynamicSecrets: { d: { auth: "a", mount: "aws", path: "creds/app", [f]: v } } } }),
+    ConsumerExternalSecrets: (f, v) => consumer({ externalSecrets: { [f]: v } }),
+    ConsumerSecretStore: (f, v) => consumer({ externalSecrets: { stores: { s: { role: "es", kvMount: "kv", [f]: v } } } }),
 };
 
 /** The settings a component settles its arguments into, as comparable text (outputs and slots by kind only). */
 function settled(place: { component: string; args: any }): string {
     const settings = place.component === "cluster" ? resolveClusterSettings("d", place.args)
-        : place.component === "config" ? validateConfig("d", place.args) : validateAppAccess("d", place.args);
+        : place.component === "config" ? validateConfig("d", place.args)
+        : place.component === "consumer" ? validateConsumer("d", place.args) : validateAppAccess("d", place.args);
     // Canonical: outputs and slots by kind only, object keys sorted.
     return JSON.stringify(settings, (_, v) => {
         if (pulumi.Output.isInstance(v)) return "<output>";

@@ -4,7 +4,7 @@ import { join } from "path";
 import { parse as parseYaml } from "yaml";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
-import { installMocks, settle, unwrapSecrets } from "../components/testing/mocks";
+import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, installMocks, settle, unwrapSecrets } from "../components/testing/mocks";
 import { ARGS_SCHEMA_FILE, COMPONENTS, PackageSchema, README_FILE, ROOT, SCHEMA_FILE, generateAll, pluginName } from "./tools/generate";
 
 /**
@@ -81,6 +81,39 @@ describe("the multi-language contract", function () {
         });
         await settle();
         assert.deepEqual(recorder.resources, []);
+    });
+
+    it("builds a VaultConsumerCluster from plain JSON inputs, and refuses a wrong type there naming the field", async () => {
+        const recorder = await installMocks();
+        const inputs = {
+            vaultAddress: "https://vault.example.com/", vaultCaCertPem: FAKE_VAULT_CA_PEM,
+            kubernetesAuth: {
+                path: "eks-apps", host: "https://apps.example.com", caCert: Buffer.from(FAKE_CLUSTER_CA_PEM).toString("base64"),
+                roles: { vso: { serviceAccountNames: ["vso-auth"], namespaces: ["default"], policies: ["app"], ttl: "1h" } },
+            },
+            injector: { replicas: 3 },
+            secretsOperator: { auths: { "vault-auth": { method: "kubernetes", role: "vso", serviceAccountName: "vso-auth" } } },
+        };
+        const result = await provider.construct("py", "vault-cluster:index:VaultConsumerCluster", inputs as any, {});
+        await settle();
+        assert.ok(result.urn);
+        const release = recorder.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "vault-consumer");
+        assert.deepEqual(unwrapSecrets(release?.inputs.values).injector.replicas, 3);
+        assert.equal(unwrapSecrets(release?.inputs.values).global.externalVaultAddr, "https://vault.example.com");
+        const config = unwrapSecrets(recorder.one("vault:kubernetes/authBackendConfig:AuthBackendConfig").inputs);
+        assert.deepEqual([config.kubernetesHost, config.kubernetesCaCert], ["https://apps.example.com", FAKE_CLUSTER_CA_PEM], "the CA given as base64 reaches Vault as PEM");
+        assert.equal(recorder.one("vault:kubernetes/authBackendRole:AuthBackendRole").inputs.tokenTtl, 3600);
+        assert.deepEqual(Object.keys(result.state).sort(), Object.keys(schema.resources["vault-cluster:index:VaultConsumerCluster"].properties).sort());
+
+        const again = await installMocks();
+        await assert.rejects(provider.construct("py", "vault-cluster:index:VaultConsumerCluster", { ...inputs, injector: { replicas: "3" }, createNamespaces: "false" } as any, {}), (e: any) => {
+            assert.equal(e.__pulumiInputPropertiesError, true);
+            assert.deepEqual(e.errors.map((x: { propertyPath: string }) => x.propertyPath).sort(), ["createNamespaces", "injector.replicas"]);
+            assert.match(e.message, /injector\.replicas = "3": must be a whole number, not a string\. Fix: write 3 without quotes/);
+            return true;
+        });
+        await settle();
+        assert.deepEqual(again.resources, []);
     });
 
     it("builds VaultConfig and VaultAppAccess from plain inputs too", async () => {

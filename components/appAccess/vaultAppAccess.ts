@@ -2,22 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1/serviceAccount";
 import { Policy } from "@pulumi/vault/policy";
 import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
-import { checkArgTypes } from "../args/typeCheck";
+import { validateArgs } from "../args/typeCheck";
 import { TYPE_PREFIX } from "../typeTokens";
-import { Problems, durationSeconds } from "../validation";
+import { durationSeconds } from "../validation";
 import type { VaultAppAccessArgs } from "./args";
 import { csiParameters, injectorAnnotations } from "./render";
 import { AppAccessSettings, resolveAppAccessSettings } from "./settings";
 
 /** Validates a VaultAppAccess's arguments (types, then meaning) before anything is registered. */
 export function validateAppAccess(name: string, args: VaultAppAccessArgs): AppAccessSettings {
-    const p = new Problems();
-    const subject = `VaultAppAccess "${name}"`;
-    const checked = checkArgTypes(p, "VaultAppAccess", args, subject);
-    p.throwIfAny(subject);
-    const settings = resolveAppAccessSettings(p, name, checked, subject);
-    p.throwIfAny(subject);
-    return settings;
+    return validateArgs("VaultAppAccess", name, args, (p, checked, subject) => resolveAppAccessSettings(p, name, checked, subject));
 }
 
 /**

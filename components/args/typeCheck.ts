@@ -149,6 +149,21 @@ export function checkArgTypes<T>(p: Problems, component: ComponentName, args: T,
     return checked as T;
 }
 
+/**
+ * Validates a component's arguments before anything is registered, in two phases: their types here, then their
+ * meaning (`resolve`, which may assume well-typed arguments). Each phase throws one InputError with all its
+ * problems; returns the settings `resolve` settles.
+ */
+export function validateArgs<A, S>(component: ComponentName, name: string, args: A, resolve: (p: Problems, checked: A, subject: string) => S): S {
+    const p = new Problems();
+    const subject = `${component} "${name}"`;
+    const checked = checkArgTypes(p, component, args, subject);
+    p.throwIfAny(subject);
+    const settings = resolve(p, checked, subject);
+    p.throwIfAny(subject);
+    return settings;
+}
+
 function segments(instancePath: string): string[] {
     return instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }

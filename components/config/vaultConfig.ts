@@ -13,22 +13,16 @@ import { AuthBackend as JwtAuthBackend } from "@pulumi/vault/jwt/authBackend";
 import { AuthBackendRole as JwtAuthBackendRole } from "@pulumi/vault/jwt/authBackendRole";
 import { AuthBackendRole as AppRoleAuthBackendRole } from "@pulumi/vault/approle/authBackendRole";
 import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
-import { Problems, durationSeconds } from "../validation";
+import { durationSeconds } from "../validation";
 import { TYPE_PREFIX } from "../typeTokens";
 import { IAM_USER_PATH } from "../reserved";
-import { checkArgTypes } from "../args/typeCheck";
+import { validateArgs } from "../args/typeCheck";
 import type { VaultConfigArgs } from "./args";
 import { ConfigSettings, resolveConfigSettings } from "./settings";
 
 /** Validates a VaultConfig's arguments (types, then meaning) before anything is registered. */
 export function validateConfig(name: string, args: VaultConfigArgs): ConfigSettings {
-    const p = new Problems();
-    const subject = `VaultConfig "${name}"`;
-    const checked = checkArgTypes(p, "VaultConfig", args, subject);
-    p.throwIfAny(subject);
-    const settings = resolveConfigSettings(p, checked, "", subject);
-    p.throwIfAny(subject);
-    return settings;
+    return validateArgs("VaultConfig", name, args, (p, checked, subject) => resolveConfigSettings(p, checked, "", subject));
 }
 
 /** TTL strings become the seconds the Vault provider expects. */

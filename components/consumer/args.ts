@@ -134,7 +134,13 @@ export interface ConsumerChart {
     repository?: string;
     /** Values deep-merged over the rendered ones, last. @default none */
     values?: Record<string, any>;
-    /** Seconds Helm waits for the release to become ready. @default 600 */
+    /**
+     * Seconds Helm waits for the release to become ready.
+     * @default 600
+     * @integer
+     * @minimum 30
+     * @maximum 3600
+     */
     timeoutSeconds?: number;
 }
 
@@ -142,7 +148,13 @@ export interface ConsumerChart {
 export interface ConsumerInjector {
     /** Install it. @default true */
     enabled?: boolean;
-    /** Injector replicas (its webhook ignores failures: with one replica, pods start without secrets while it restarts). @default 2 */
+    /**
+     * Injector replicas (its webhook ignores failures: with one replica, pods start without secrets while it restarts).
+     * @default 2
+     * @integer
+     * @minimum 1
+     * @maximum 10
+     */
     replicas?: number;
 }
 
@@ -192,7 +204,11 @@ export interface ConsumerVaultAuth {
     serviceAccountName?: string;
     /** Kubernetes: create that service account. @default true */
     createServiceAccount?: boolean;
-    /** Kubernetes: audiences of the requested tokens (the role's `audience` must be among them). @default none: the API server's */
+    /**
+     * Kubernetes: audiences of the requested tokens (the role's `audience` must be among them).
+     * @default none: the API server's
+     * @minItems 1
+     */
     audiences?: string[];
     /** AppRole: TTL of the secret ID Pulumi issues, e.g. `"720h"`. @default the role's secret_id_ttl */
     secretIdTtl?: string;
@@ -226,9 +242,15 @@ export interface ConsumerDynamicSecret {
     path: string;
     /** Name of the Kubernetes Secret written (created). @default the dynamic secret's name */
     destination?: string;
-    /** Percent of the lease after which it is renewed (0 to 90). @default 67 (the operator's) */
+    /**
+     * Percent of the lease after which it is renewed (0 to 90).
+     * @default the operator's (67)
+     * @integer
+     * @minimum 0
+     * @maximum 90
+     */
     renewalPercent?: number;
-    /** Revoke the lease when the object is deleted. @default false */
+    /** Revoke the lease when the object is deleted. @default the operator's (false: the lease is left to expire) */
     revoke?: boolean;
 }
 
@@ -256,10 +278,14 @@ export interface ConsumerSecretStore {
     kvMount: string;
     /** KV version of the mount. @default "v2" */
     kvVersion?: ConsumerKvVersion;
-    /** Service account whose token logs in (a SecretStore's must be in its namespace). @default "external-secrets" (the operator's own) */
+    /** Service account whose token logs in (a SecretStore's must be in its namespace); by default the operator's own. @default "external-secrets" */
     serviceAccountName?: string;
     /** ClusterSecretStore: namespace of that service account. @default the operator's namespace */
     serviceAccountNamespace?: string;
-    /** Audiences of the requested tokens (the role's `audience` must be among them). @default none: the API server's */
+    /**
+     * Audiences of the requested tokens (the role's `audience` must be among them).
+     * @default none: the API server's
+     * @minItems 1
+     */
     audiences?: string[];
 }

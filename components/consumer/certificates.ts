@@ -33,16 +33,6 @@ export function parseCaCert(value: string, now = new Date()): CaCertResult {
     return { pem: `${blocks.join("\n")}\n` };
 }
 
-/** Like {@link parseCaCert}, for a value resolved from an output: an invalid one fails the deployment, naming the field. */
-export function requireCaCert(subject: string, field: string, value: string): string {
-    const r = parseCaCert(value);
-    if ("problem" in r) {
-        throw new InputError(subject, [{ field, value: value.length > 60 ? `${value.slice(0, 57)}...` : value, problem: r.problem,
-            fix: "pass the CA certificate as PEM or as base64 of PEM (EKS certificateAuthority.data, kubeconfig certificate-authority-data)" }]);
-    }
-    return r.pem;
-}
-
 /** An API server URL Vault can call: https, a host name, an optional port and path. */
 export function isApiServerUrl(value: string): boolean {
     try {

@@ -1,15 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesAuthRole } from "../config/args";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION } from "../chart/settings";
-import { Problems, isCidr, isDnsLabel, isDnsName, isDuration, isMountPath, isPolicyPath } from "../validation";
+import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsLabel, isDnsName, isDuration, isMountPath, isPolicyPath, knownNow, mapKnown } from "../validation";
 import type {
-    ConsumerChart, ConsumerCsi, ConsumerDynamicSecret, ConsumerExternalSecrets, ConsumerInjector,
-    ConsumerKubernetesAuth, ConsumerSecretStore, ConsumerSecretsOperator, ConsumerStaticSecret, ConsumerVaultAuth,
-    VaultConsumerClusterArgs,
+    ConsumerChart, ConsumerCsi, ConsumerDynamicSecret, ConsumerExternalSecrets, ConsumerKubernetesAuth, ConsumerSecretsOperator,
+    ConsumerStaticSecret, ConsumerVaultAuth, VaultConsumerClusterArgs,
 } from "./args";
 import { ConsumerKvVersion, ConsumerSecretStoreKind, ConsumerTokenReview, ConsumerVaultAuthMethod } from "./args";
 import { isApiServerUrl, parseCaCert } from "./certificates";
-import { ArgReader, keysOf } from "./read";
 
 /** A pinned chart: what `helm repo add` + `helm install --version` named in the recipes. */
 export interface ChartSource {
@@ -167,91 +165,103 @@ export interface ConsumerSettings {
     externalSecrets?: ExternalSecretsSettings;
 }
 
-const KEYS = {
-    args: keysOf<VaultConsumerClusterArgs>()(["vaultAddress", "vaultCaCertPem", "kubernetesAuth", "namespace", "createNamespaces", "vaultChart",
-        "injector", "csi", "secretsOperator", "externalSecrets"]),
-    auth: keysOf<ConsumerKubernetesAuth>()(["path", "createMount", "host", "caCert", "kubeconfig", "kubeconfigContext", "tokenReview",
-        "reviewerNamespace", "reviewerServiceAccountName", "issuer", "description", "roles"]),
-    role: keysOf<KubernetesAuthRole>()(["serviceAccountNames", "namespaces", "policies", "ttl", "maxTtl", "audience"]),
-    chart: keysOf<ConsumerChart>()(["version", "repository", "values", "timeoutSeconds"]),
-    injector: keysOf<ConsumerInjector>()(["enabled", "replicas"]),
-    csi: keysOf<ConsumerCsi>()(["enabled", "installDriver", "driverNamespace", "syncSecrets", "rotationPollInterval", "driverChart"]),
-    secretsOperator: keysOf<ConsumerSecretsOperator>()(["enabled", "namespace", "chart", "auths", "staticSecrets", "dynamicSecrets"]),
-    vaultAuth: keysOf<ConsumerVaultAuth>()(["method", "namespace", "role", "mount", "serviceAccountName", "createServiceAccount", "audiences",
-        "secretIdTtl", "secretIdCidrs"]),
-    staticSecret: keysOf<ConsumerStaticSecret>()(["auth", "mount", "path", "kvVersion", "refreshAfter", "destination"]),
-    dynamicSecret: keysOf<ConsumerDynamicSecret>()(["auth", "mount", "path", "destination", "renewalPercent", "revoke"]),
-    externalSecrets: keysOf<ConsumerExternalSecrets>()(["enabled", "namespace", "chart", "stores"]),
-    store: keysOf<ConsumerSecretStore>()(["kind", "namespace", "role", "kvMount", "kvVersion", "serviceAccountName", "serviceAccountNamespace",
-        "audiences"]),
-};
-
-/** The keys each argument interface accepts, by interface name (also what the schema inferred by Pulumi lists). */
-export const CONSUMER_ARG_KEYS: Record<string, readonly string[]> = {
-    VaultConsumerClusterArgs: KEYS.args, ConsumerKubernetesAuth: KEYS.auth, KubernetesAuthRole: KEYS.role, ConsumerChart: KEYS.chart,
-    ConsumerInjector: KEYS.injector, ConsumerCsi: KEYS.csi, ConsumerSecretsOperator: KEYS.secretsOperator,
-    ConsumerVaultAuth: KEYS.vaultAuth, ConsumerStaticSecret: KEYS.staticSecret, ConsumerDynamicSecret: KEYS.dynamicSecret,
-    ConsumerExternalSecrets: KEYS.externalSecrets, ConsumerSecretStore: KEYS.store,
-};
+/** A check of a string argument's meaning (its type is checked before): what a valid value is, and what to say otherwise. */
+interface Rule {
+    test: (value: string) => boolean;
+    problem: string;
+    fix: string;
+}
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
-const NAMESPACE = { test: (v: string) => isDnsLabel(v), problem: "is not a namespace name (a DNS-1123 label)", fix: "e.g. \"vault-consumer\"" };
-const K8S_NAME = { test: (v: string) => isDnsName(v), problem: "is not a Kubernetes object name (a DNS-1123 subdomain)", fix: "lower-case letters, digits, '-' and '.'" };
-const MOUNT = { test: isMountPath, problem: "is not a mount path", fix: "no leading or trailing slash and no spaces, e.g. \"eks-apps\"" };
-const TTL = { test: isDuration, problem: "is not a Vault duration", fix: "seconds (\"3600\") or a duration such as \"20m\", \"1h\", \"720h\"" };
+const NAMESPACE: Rule = { test: (v) => isDnsLabel(v), problem: "is not a namespace name (a DNS-1123 label)", fix: "e.g. \"vault-consumer\"" };
+const K8S_NAME: Rule = { test: (v) => isDnsName(v), problem: "is not a Kubernetes object name (a DNS-1123 subdomain)", fix: "lower-case letters, digits, '-' and '.'" };
+const MOUNT: Rule = { test: isMountPath, problem: "is not a mount path", fix: "no leading or trailing slash and no spaces, e.g. \"eks-apps\"" };
+const TTL: Rule = { test: isDuration, problem: "is not a Vault duration", fix: "seconds (\"3600\") or a duration such as \"20m\", \"1h\", \"720h\"" };
 /** VSO's `refreshAfter` pattern (its CRD), a subset of Vault durations. */
-const REFRESH = { test: (v: string) => /^([0-9]+(\.[0-9]+)?(s|m|h))$/.test(v), problem: "is not a duration the operator accepts", fix: "e.g. \"30s\", \"1m\", \"24h\"" };
+const REFRESH: Rule = { test: (v) => /^([0-9]+(\.[0-9]+)?(s|m|h))$/.test(v), problem: "is not a duration the operator accepts", fix: "e.g. \"30s\", \"1m\", \"24h\"" };
+const roleName = (fix: string): Rule => ({ test: (v) => NAME.test(v), problem: "is not a role name", fix });
+const nonEmpty = (fix: string): Rule => ({ test: (v) => v.length > 0, problem: "is empty", fix });
+
+/** The value when it is absent or passes `rule`; else a problem naming the field, and undefined (the caller's default stands in). */
+function follows(p: Problems, field: string, value: string | undefined, rule: Rule): string | undefined {
+    return value === undefined || p.check(rule.test(value), field, value, rule.problem, rule.fix) ? value : undefined;
+}
+
+/** The list when it is absent or every item passes `rule`; else a problem for each item that does not, and undefined. */
+function allFollow(p: Problems, field: string, values: string[] | undefined, rule: Rule): string[] | undefined {
+    const passed = values?.map((v, i) => follows(p, `${field}[${i}]`, v, rule) !== undefined);
+    return passed?.includes(false) ? undefined : values;
+}
+
+/** Refuses the given fields of `value` where they do not apply (`because` says why). */
+function refuse(p: Problems, field: string, value: object, keys: readonly string[], because: string, fix: string): void {
+    for (const key of keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined)) p.add(`${field}.${key}`, REDACTED, because, fix);
+}
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, "");
+
+/** A CA certificate (PEM or base64 of PEM) that may be another resource's output: parsed now or once known, settled as PEM. */
+function caCertPem(p: Problems, subject: string, field: string, value: pulumi.Input<string>, fix: string): pulumi.Input<string> {
+    const checked = checkWhenKnown(p, subject, value, (q, v) => {
+        const ca = parseCaCert(v);
+        if ("problem" in ca) q.add(field, v.length > 40 ? `${v.slice(0, 37)}...` : v, ca.problem, fix);
+    });
+    return mapKnown(checked, (v) => {
+        const ca = parseCaCert(v);
+        return "pem" in ca ? ca.pem : v;
+    });
+}
+
+/** A URL that may be another resource's output: checked against `rule` now or once known, settled without trailing slashes. */
+function url(p: Problems, subject: string, field: string, value: pulumi.Input<string>, rule: Rule): pulumi.Input<string> {
+    return mapKnown(checkWhenKnown(p, subject, value, (q, v) => follows(q, field, v, rule)), withoutTrailingSlash);
+}
 
 /**
- * Validates the arguments of a VaultConsumerCluster and settles its defaults: every problem is collected with the
- * field named, and the values that other resources provide (address, CAs, host) are checked once known.
+ * Checks the meaning of a VaultConsumerCluster's arguments, once their types are checked (`checkArgTypes`), and settles
+ * their defaults: every problem is collected with the field named, and the values that other resources provide
+ * (address, CAs, host, kubeconfig) are checked once known, failing then for `subject`.
  */
-export function resolveConsumerSettings(p: Problems, name: string, args: VaultConsumerClusterArgs): ConsumerSettings {
-    // Arguments that are not an object at all are reported once; reading on from an empty object reports nothing more.
-    const a = ArgReader.of(p, "", args, KEYS.args, true) ?? ArgReader.of(new Problems(), "", {}, KEYS.args)!;
-    const vaultAddress = a.input("vaultAddress", {
-        required: true, test: isVaultAddress, problem: "is not an https URL of Vault", fix: "e.g. VaultCluster.externalAddress, \"https://vault.example.com\"",
-    });
-    const vaultCaCertPem = a.input("vaultCaCertPem", { fix: "pass VaultCluster.caCertPem, or omit it for a publicly trusted certificate" });
-    if (typeof vaultCaCertPem === "string") {
-        const ca = parseCaCert(vaultCaCertPem);
-        if ("problem" in ca) p.add("vaultCaCertPem", vaultCaCertPem.slice(0, 40), ca.problem, "pass the PEM of the CA that signed Vault's certificate");
-    }
-    if (typeof vaultAddress === "string" && vaultAddress.startsWith("http://") && vaultCaCertPem !== undefined) {
+export function resolveConsumerSettings(p: Problems, name: string, args: VaultConsumerClusterArgs, subject: string): ConsumerSettings {
+    const vaultAddress = url(p, subject, "vaultAddress", args.vaultAddress,
+        { test: isVaultAddress, problem: "is not an https URL of Vault", fix: "e.g. VaultCluster.externalAddress, \"https://vault.example.com\"" });
+    const vaultCaCertPem = args.vaultCaCertPem === undefined ? undefined
+        : caCertPem(p, subject, "vaultCaCertPem", args.vaultCaCertPem, "pass the PEM of the CA that signed Vault's certificate");
+    if (knownNow(args.vaultAddress)?.startsWith("http://") && args.vaultCaCertPem !== undefined) {
         p.add("vaultCaCertPem", "<pem>", "is given for a plain http vaultAddress", "use Vault's https address, or drop the CA");
     }
-    const namespace = a.string("namespace", NAMESPACE) ?? DEFAULTS.namespace;
-    const createNamespaces = a.boolean("createNamespaces") ?? true;
+    const namespace = follows(p, "namespace", args.namespace, NAMESPACE) ?? DEFAULTS.namespace;
 
-    const auth = resolveAuth(p, name, a.object("kubernetesAuth", KEYS.auth, true));
-    const injector = enabled(a.object("injector", KEYS.injector));
-    const csi = enabled(a.object("csi", KEYS.csi));
+    const auth = resolveAuth(p, name, subject, args.kubernetesAuth);
+    const injector = enabled(args.injector);
+    const csi = enabled(args.csi);
     const agent = injector || csi
         ? {
-              chart: resolveChart(a.object("vaultChart", KEYS.chart), CONSUMER_CHARTS.vault, RELEASE_NAMES.vault, namespace),
-              injector: injector ? { replicas: injector.integer("replicas", 1, 10, "e.g. 2") ?? DEFAULTS.injectorReplicas } : undefined,
+              chart: resolveChart(p, "vaultChart", args.vaultChart, CONSUMER_CHARTS.vault, RELEASE_NAMES.vault, namespace),
+              injector: injector ? { replicas: injector.replicas ?? DEFAULTS.injectorReplicas } : undefined,
               csi: csi !== undefined,
           }
         : undefined;
-    if (!agent && a.has("vaultChart")) p.add("vaultChart", "<chart>", "applies to the injector and the CSI provider, and neither is enabled", "enable injector or csi, or remove vaultChart");
-    const csiDriver = csi && (csi.boolean("installDriver") ?? true) ? resolveCsiDriver(csi) : undefined;
-    if (csi && !csiDriver) csi.refuse(["driverNamespace", "syncSecrets", "rotationPollInterval", "driverChart"], "configures the driver, which installDriver: false leaves out", "remove it");
+    if (!agent && args.vaultChart !== undefined) p.add("vaultChart", "<chart>", "applies to the injector and the CSI provider, and neither is enabled", "enable injector or csi, or remove vaultChart");
+    const csiDriver = csi && (csi.installDriver ?? true) ? resolveCsiDriver(p, csi) : undefined;
+    if (csi && !csiDriver) refuse(p, "csi", csi, ["driverNamespace", "syncSecrets", "rotationPollInterval", "driverChart"], "configures the driver, which installDriver: false leaves out", "remove it");
 
-    const secretsOperator = resolveSecretsOperator(p, enabled(a.object("secretsOperator", KEYS.secretsOperator)), auth);
-    const externalSecrets = resolveExternalSecrets(p, enabled(a.object("externalSecrets", KEYS.externalSecrets)), auth);
+    const secretsOperator = resolveSecretsOperator(p, enabled(args.secretsOperator), auth);
+    const externalSecrets = resolveExternalSecrets(p, enabled(args.externalSecrets), auth);
 
     if (!auth.createMount && auth.roles.length === 0 && !agent && !secretsOperator && !externalSecrets) {
         p.add("kubernetesAuth.createMount", false, "leaves this component nothing to do (no mount, no roles, no integration)",
             "create the mount, add roles, or enable an integration");
     }
-    const namespaces = createNamespaces
+    const namespaces = args.createNamespaces ?? true
         ? [...new Set([auth.reviewer?.namespace, agent?.chart.namespace, secretsOperator?.chart.namespace, externalSecrets?.chart.namespace].filter((n): n is string => !!n))]
               .filter((n) => n !== "kube-system" && n !== "default")
         : [];
-    return { name, vaultAddress: vaultAddress ?? "", vaultCaCertPem, auth, namespaces, namespace, agent, csiDriver, secretsOperator, externalSecrets };
+    return { name, vaultAddress, vaultCaCertPem, auth, namespaces, namespace, agent, csiDriver, secretsOperator, externalSecrets };
 }
 
-export function isVaultAddress(value: string): boolean {
+/** Vault's API address: an http(s) URL of a host, without path, query or credentials. */
+function isVaultAddress(value: string): boolean {
     try {
         const u = new URL(value);
         return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "" && (u.pathname === "/" || u.pathname === "") && !u.search && !u.username;
@@ -260,78 +270,78 @@ export function isVaultAddress(value: string): boolean {
     }
 }
 
-/** The reader of an integration that is present and not switched off. */
-function enabled(r: ArgReader | undefined): ArgReader | undefined {
-    return r && (r.boolean("enabled") ?? true) ? r : undefined;
+/** An integration that is present and not switched off. */
+function enabled<T extends { enabled?: boolean }>(integration: T | undefined): T | undefined {
+    return integration && (integration.enabled ?? true) ? integration : undefined;
 }
 
-function resolveChart(r: ArgReader | undefined, source: ChartSource, releaseName: string, namespace: string): ChartSettings {
+function resolveChart(p: Problems, field: string, c: ConsumerChart | undefined, source: ChartSource, releaseName: string, namespace: string): ChartSettings {
     return {
         chart: source.chart,
-        version: r?.string("version", { test: (v) => /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(v), problem: "is not a chart version", fix: `e.g. "${source.version}"` }) ?? source.version,
-        repository: r?.string("repository", { test: (v) => /^(https|oci):\/\/\S+$/.test(v), problem: "is not a chart repository URL", fix: `e.g. "${source.repository}"` }) ?? source.repository,
-        values: r?.map("values") ?? {},
-        timeoutSeconds: r?.integer("timeoutSeconds", 30, 3600, "e.g. 600") ?? DEFAULTS.timeoutSeconds,
+        version: follows(p, `${field}.version`, c?.version,
+            { test: (v) => /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(v), problem: "is not a chart version", fix: `e.g. "${source.version}"` }) ?? source.version,
+        repository: follows(p, `${field}.repository`, c?.repository,
+            { test: (v) => /^(https|oci):\/\/\S+$/.test(v), problem: "is not a chart repository URL", fix: `e.g. "${source.repository}"` }) ?? source.repository,
+        values: c?.values ?? {},
+        timeoutSeconds: c?.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
         releaseName,
         namespace,
     };
 }
 
-function resolveAuth(p: Problems, name: string, r: ArgReader | undefined): AuthSettings {
-    const path = r?.string("path", { required: true, ...MOUNT }) ?? "";
-    if (path === "token" || path.startsWith("token/")) p.add("kubernetesAuth.path", path, "is Vault's token auth method", "choose another mount path, e.g. \"eks-apps\"");
-    const createMount = r?.boolean("createMount") ?? true;
-    const tokenReview = r?.oneOf("tokenReview", ConsumerTokenReview) ?? ConsumerTokenReview.ReviewerToken;
-    const roles = (r?.entries("roles") ?? []).map((e) => resolveRole(p, e.name, e.field, e.value, tokenReview, createMount));
+function resolveAuth(p: Problems, name: string, subject: string, a: ConsumerKubernetesAuth): AuthSettings {
+    const field = (key: string) => `kubernetesAuth.${key}`;
+    const path = follows(p, field("path"), a.path, MOUNT) ?? "";
+    if (path === "token" || path.startsWith("token/")) p.add(field("path"), path, "is Vault's token auth method", "choose another mount path, e.g. \"eks-apps\"");
+    const createMount = a.createMount ?? true;
+    const tokenReview = a.tokenReview ?? ConsumerTokenReview.ReviewerToken;
+    const roles = Object.entries(a.roles ?? {}).map(([roleName, role]) => resolveRole(p, roleName, field(`roles.${roleName}`), role, tokenReview, createMount));
     const settings: AuthSettings = { path, createMount, tokenReview, roles, description: `Kubernetes auth for cluster ${name}` };
-    if (!r) return settings;
     if (!createMount) {
-        r.refuse(["host", "caCert", "kubeconfig", "kubeconfigContext", "tokenReview", "reviewerNamespace", "reviewerServiceAccountName", "issuer", "description"],
+        refuse(p, "kubernetesAuth", a, ["host", "caCert", "kubeconfig", "kubeconfigContext", "tokenReview", "reviewerNamespace", "reviewerServiceAccountName", "issuer", "description"],
             "configures a mount, and createMount is false (an existing mount is used as it is)", "remove it, or set createMount: true");
         return settings;
     }
-    const host = r.input("host", { test: isApiServerUrl, problem: "is not an https URL of a Kubernetes API server", fix: "e.g. the EKS cluster's endpoint output" });
-    const caCert = r.input("caCert", { fix: "the API server's CA as PEM or base64 (EKS certificateAuthority.data)" });
-    const kubeconfig = r.input("kubeconfig", { test: (v) => v.trim().length > 0, problem: "is empty", fix: "pass kubeconfig text (YAML or JSON)" });
-    const kubeconfigContext = r.string("kubeconfigContext", { test: (v) => v.length > 0, problem: "is empty", fix: "a context name of the kubeconfig" });
-    if (typeof caCert === "string") {
-        const ca = parseCaCert(caCert);
-        if ("problem" in ca) p.add(r.field("caCert"), caCert.length > 40 ? `${caCert.slice(0, 37)}...` : caCert, ca.problem, "pass the API server's CA certificate as PEM or base64 of PEM");
-    }
-    if (r.has("kubeconfig")) {
-        r.refuse(["host", "caCert"], "comes from kubeconfig when kubeconfig is given", "give either kubeconfig or host and caCert");
+    const host = a.host === undefined ? undefined
+        : url(p, subject, field("host"), a.host, { test: isApiServerUrl, problem: "is not an https URL of a Kubernetes API server", fix: "e.g. the EKS cluster's endpoint output" });
+    const caCert = a.caCert === undefined ? undefined
+        : caCertPem(p, subject, field("caCert"), a.caCert, "pass the API server's CA certificate as PEM or base64 of PEM");
+    const kubeconfig = a.kubeconfig === undefined ? undefined : checkWhenKnown(p, subject, a.kubeconfig, (q, v) =>
+        follows(q, field("kubeconfig"), v, { test: (text) => text.trim().length > 0, problem: "is empty", fix: "pass kubeconfig text (YAML or JSON)" }));
+    const kubeconfigContext = follows(p, field("kubeconfigContext"), a.kubeconfigContext, nonEmpty("a context name of the kubeconfig"));
+    if (a.kubeconfig !== undefined) {
+        refuse(p, "kubernetesAuth", a, ["host", "caCert"], "comes from kubeconfig when kubeconfig is given", "give either kubeconfig or host and caCert");
     } else {
-        if (!r.has("host")) p.add(r.field("host"), undefined, "is required to create the mount", "pass this cluster's API server URL (an EKS cluster's endpoint), or kubeconfig");
-        if (!r.has("caCert")) p.add(r.field("caCert"), undefined, "is required to create the mount", "pass the API server's CA (an EKS cluster's certificateAuthority.data), or kubeconfig");
-        r.refuse(["kubeconfigContext"], "only applies with kubeconfig", "remove it, or pass kubeconfig");
+        if (a.host === undefined) p.add(field("host"), undefined, "is required to create the mount", "pass this cluster's API server URL (an EKS cluster's endpoint), or kubeconfig");
+        if (a.caCert === undefined) p.add(field("caCert"), undefined, "is required to create the mount", "pass the API server's CA (an EKS cluster's certificateAuthority.data), or kubeconfig");
+        refuse(p, "kubernetesAuth", a, ["kubeconfigContext"], "only applies with kubeconfig", "remove it, or pass kubeconfig");
     }
     let reviewer: AuthSettings["reviewer"];
     if (tokenReview === ConsumerTokenReview.ReviewerToken) {
         reviewer = {
-            namespace: r.string("reviewerNamespace", NAMESPACE) ?? DEFAULTS.reviewerNamespace,
-            serviceAccountName: r.string("reviewerServiceAccountName", K8S_NAME) ?? DEFAULTS.reviewerServiceAccountName,
+            namespace: follows(p, field("reviewerNamespace"), a.reviewerNamespace, NAMESPACE) ?? DEFAULTS.reviewerNamespace,
+            serviceAccountName: follows(p, field("reviewerServiceAccountName"), a.reviewerServiceAccountName, K8S_NAME) ?? DEFAULTS.reviewerServiceAccountName,
         };
     } else {
-        r.refuse(["reviewerNamespace", "reviewerServiceAccountName"], "names the reviewer service account, which tokenReview \"client-token\" does not create", "remove it, or use tokenReview \"reviewer-token\"");
+        refuse(p, "kubernetesAuth", a, ["reviewerNamespace", "reviewerServiceAccountName"], "names the reviewer service account, which tokenReview \"client-token\" does not create",
+            "remove it, or use tokenReview \"reviewer-token\"");
     }
     return {
         ...settings,
         api: { host, caCert, kubeconfig, kubeconfigContext },
         reviewer,
-        issuer: r.string("issuer", { test: (v) => /^\S+$/.test(v), problem: "is not an issuer", fix: "e.g. \"https://kubernetes.default.svc.cluster.local\"" }),
-        description: r.string("description", { fix: "a short text" }) ?? settings.description,
+        issuer: follows(p, field("issuer"), a.issuer, { test: (v) => /^\S+$/.test(v), problem: "is not an issuer", fix: "e.g. \"https://kubernetes.default.svc.cluster.local\"" }),
+        description: a.description ?? settings.description,
     };
 }
 
-function resolveRole(p: Problems, name: string, field: string, value: unknown, tokenReview: ConsumerTokenReview, createMount: boolean): NamedRole {
+function resolveRole(p: Problems, name: string, field: string, r: KubernetesAuthRole, tokenReview: ConsumerTokenReview, createMount: boolean): NamedRole {
     if (!NAME.test(name)) p.add(field, name, "is not a role name", "use letters, digits, '_', '-' and '.'");
-    const r = ArgReader.of(p, field, value, KEYS.role, true);
-    const serviceAccountNames = r?.strings("serviceAccountNames", { required: true, nonEmpty: true, fix: "e.g. [\"internal-app\"]" }) ?? [];
-    const namespaces = r?.strings("namespaces", { required: true, nonEmpty: true, fix: "e.g. [\"default\"]" }) ?? [];
-    const policies = r?.strings("policies", { required: true, nonEmpty: true, test: (v) => NAME.test(v), problem: "is not a policy name", fix: "e.g. [\"my-app-read\"]" }) ?? [];
+    const { serviceAccountNames, namespaces } = r;
     const role: NamedRole = {
-        name, serviceAccountNames, namespaces, policies,
-        ttl: r?.string("ttl", TTL), maxTtl: r?.string("maxTtl", TTL), audience: r?.string("audience", { test: (v) => v.length > 0, problem: "is empty", fix: "e.g. \"vault\"" }),
+        name, serviceAccountNames, namespaces,
+        policies: allFollow(p, `${field}.policies`, r.policies, { test: (v) => NAME.test(v), problem: "is not a policy name", fix: "e.g. [\"my-app-read\"]" }) ?? [],
+        ttl: follows(p, `${field}.ttl`, r.ttl, TTL), maxTtl: follows(p, `${field}.maxTtl`, r.maxTtl, TTL), audience: follows(p, `${field}.audience`, r.audience, nonEmpty("e.g. \"vault\"")),
     };
     if (serviceAccountNames.includes("*") && namespaces.includes("*")) {
         p.add(`${field}.serviceAccountNames`, serviceAccountNames, "binds every service account in every namespace", "name the service accounts or the namespaces");
@@ -351,12 +361,13 @@ function resolveRole(p: Problems, name: string, field: string, value: unknown, t
     return role;
 }
 
-function resolveCsiDriver(r: ArgReader): CsiDriverSettings {
-    const namespace = r.string("driverNamespace", NAMESPACE) ?? DEFAULTS.csiDriverNamespace;
+function resolveCsiDriver(p: Problems, csi: ConsumerCsi): CsiDriverSettings {
+    const namespace = follows(p, "csi.driverNamespace", csi.driverNamespace, NAMESPACE) ?? DEFAULTS.csiDriverNamespace;
     return {
-        chart: resolveChart(r.object("driverChart", KEYS.chart), CONSUMER_CHARTS.csiDriver, RELEASE_NAMES.csiDriver, namespace),
-        syncSecrets: r.boolean("syncSecrets") ?? false,
-        rotationPollInterval: r.string("rotationPollInterval", { test: (v) => /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v), problem: "is not a duration", fix: "e.g. \"2m\"" }),
+        chart: resolveChart(p, "csi.driverChart", csi.driverChart, CONSUMER_CHARTS.csiDriver, RELEASE_NAMES.csiDriver, namespace),
+        syncSecrets: csi.syncSecrets ?? false,
+        rotationPollInterval: follows(p, "csi.rotationPollInterval", csi.rotationPollInterval,
+            { test: (v) => /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v), problem: "is not a duration", fix: "e.g. \"2m\"" }),
     };
 }
 
@@ -384,18 +395,16 @@ function checkLogin(p: Problems, field: string, auth: AuthSettings, mount: strin
     }
 }
 
-function resolveSecretsOperator(p: Problems, r: ArgReader | undefined, auth: AuthSettings): SecretsOperatorSettings | undefined {
-    if (!r) return undefined;
-    const namespace = r.string("namespace", NAMESPACE) ?? DEFAULTS.secretsOperatorNamespace;
-    const auths = r.entries("auths").map((e) => resolveVaultAuth(p, e.name, e.field, e.value, auth));
+function resolveSecretsOperator(p: Problems, so: ConsumerSecretsOperator | undefined, auth: AuthSettings): SecretsOperatorSettings | undefined {
+    if (!so) return undefined;
+    const namespace = follows(p, "secretsOperator.namespace", so.namespace, NAMESPACE) ?? DEFAULTS.secretsOperatorNamespace;
+    const auths = Object.entries(so.auths ?? {}).map(([name, a]) => resolveVaultAuth(p, name, `secretsOperator.auths.${name}`, a, auth));
     const destinations = new Map<string, string>();
-    const secretBase = (name: string, field: string, value: unknown, keys: readonly string[]) => {
+    const secretBase = (name: string, field: string, s: ConsumerStaticSecret | ConsumerDynamicSecret) => {
         if (!isDnsName(name)) p.add(field, name, "is not a Kubernetes object name", "lower-case letters, digits, '-' and '.'");
-        const s = ArgReader.of(p, field, value, keys, true);
-        const authName = s?.string("auth", { required: true, fix: `name one of auths: ${auths.map((x) => x.name).join(", ") || "(none defined)"}` });
-        const vaultAuth = auths.find((x) => x.name === authName);
-        if (authName !== undefined && !vaultAuth) p.add(`${field}.auth`, authName, "is not a key of secretsOperator.auths", `use one of: ${auths.map((x) => x.name).join(", ") || "(define auths first)"}`);
-        const destination = s?.string("destination", K8S_NAME) ?? name;
+        const vaultAuth = auths.find((x) => x.name === s.auth);
+        if (!vaultAuth) p.add(`${field}.auth`, s.auth, "is not a key of secretsOperator.auths", `use one of: ${auths.map((x) => x.name).join(", ") || "(define auths first)"}`);
+        const destination = follows(p, `${field}.destination`, s.destination, K8S_NAME) ?? name;
         if (vaultAuth) {
             // One Secret per name and namespace: two objects writing the same Secret would overwrite each other.
             const key = `${vaultAuth.namespace}/${destination}`;
@@ -403,89 +412,85 @@ function resolveSecretsOperator(p: Problems, r: ArgReader | undefined, auth: Aut
             destinations.set(key, field);
         }
         return {
-            s, vaultAuth, destination,
-            mount: s?.string("mount", { required: true, ...MOUNT }) ?? "",
-            path: s?.string("path", { required: true, test: isPolicyPath, problem: "is not a Vault path", fix: "e.g. \"k8s/testdata/secret\" or \"creds/my-role\"" }) ?? "",
+            vaultAuth, destination,
+            mount: follows(p, `${field}.mount`, s.mount, MOUNT) ?? "",
+            path: follows(p, `${field}.path`, s.path, { test: isPolicyPath, problem: "is not a Vault path", fix: "e.g. \"k8s/testdata/secret\" or \"creds/my-role\"" }) ?? "",
         };
     };
-    const staticSecrets = r.entries("staticSecrets").flatMap((e) => {
-        const b = secretBase(e.name, e.field, e.value, KEYS.staticSecret);
+    const staticSecrets = Object.entries(so.staticSecrets ?? {}).flatMap(([name, s]): StaticSecretSettings[] => {
+        const field = `secretsOperator.staticSecrets.${name}`;
+        const b = secretBase(name, field, s);
         if (!b.vaultAuth) return [];
         return [{
-            name: e.name, auth: b.vaultAuth, mount: b.mount, path: b.path.replace(/^data\//, ""), destination: b.destination,
-            kvVersion: b.s?.oneOf("kvVersion", ConsumerKvVersion) ?? ConsumerKvVersion.V2,
-            refreshAfter: b.s?.string("refreshAfter", REFRESH) ?? DEFAULTS.refreshAfter,
+            name, auth: b.vaultAuth, mount: b.mount, path: b.path.replace(/^data\//, ""), destination: b.destination,
+            kvVersion: s.kvVersion ?? ConsumerKvVersion.V2,
+            refreshAfter: follows(p, `${field}.refreshAfter`, s.refreshAfter, REFRESH) ?? DEFAULTS.refreshAfter,
         }];
     });
-    const dynamicSecrets = r.entries("dynamicSecrets").flatMap((e) => {
-        const b = secretBase(e.name, e.field, e.value, KEYS.dynamicSecret);
+    const dynamicSecrets = Object.entries(so.dynamicSecrets ?? {}).flatMap(([name, s]): DynamicSecretSettings[] => {
+        const b = secretBase(name, `secretsOperator.dynamicSecrets.${name}`, s);
         if (!b.vaultAuth) return [];
-        return [{
-            name: e.name, auth: b.vaultAuth, mount: b.mount, path: b.path, destination: b.destination,
-            renewalPercent: b.s?.integer("renewalPercent", 0, 90, "e.g. 67"), revoke: b.s?.boolean("revoke"),
-        }];
+        return [{ name, auth: b.vaultAuth, mount: b.mount, path: b.path, destination: b.destination, renewalPercent: s.renewalPercent, revoke: s.revoke }];
     });
     return {
-        chart: resolveChart(r.object("chart", KEYS.chart), CONSUMER_CHARTS.secretsOperator, RELEASE_NAMES.secretsOperator, namespace),
+        chart: resolveChart(p, "secretsOperator.chart", so.chart, CONSUMER_CHARTS.secretsOperator, RELEASE_NAMES.secretsOperator, namespace),
         connection: { name: "default", namespace },
         auths, staticSecrets, dynamicSecrets,
     };
 }
 
-function resolveVaultAuth(p: Problems, name: string, field: string, value: unknown, auth: AuthSettings): VaultAuthSettings {
+function resolveVaultAuth(p: Problems, name: string, field: string, a: ConsumerVaultAuth, auth: AuthSettings): VaultAuthSettings {
     if (!isDnsName(name)) p.add(field, name, "is not a Kubernetes object name", "lower-case letters, digits, '-' and '.'");
-    const r = ArgReader.of(p, field, value, KEYS.vaultAuth, true);
-    const method = r?.oneOf("method", ConsumerVaultAuthMethod) ?? ConsumerVaultAuthMethod.Kubernetes;
-    if (r && !r.has("method")) p.add(`${field}.method`, undefined, "is required", "use \"kubernetes\" or \"appRole\"");
-    const kubernetes = method === ConsumerVaultAuthMethod.Kubernetes;
+    const kubernetes = a.method === ConsumerVaultAuthMethod.Kubernetes;
     const settings: VaultAuthSettings = {
-        name, method,
-        namespace: r?.string("namespace", NAMESPACE) ?? DEFAULTS.vaultAuthNamespace,
-        role: r?.string("role", { required: true, test: (v) => NAME.test(v), problem: "is not a role name", fix: "the Vault role to log in as, e.g. \"k8s-vault-op\"" }) ?? "",
-        mount: r?.string("mount", MOUNT) ?? (kubernetes ? auth.path : DEFAULTS.appRoleMount),
+        name, method: a.method,
+        namespace: follows(p, `${field}.namespace`, a.namespace, NAMESPACE) ?? DEFAULTS.vaultAuthNamespace,
+        role: follows(p, `${field}.role`, a.role, roleName("the Vault role to log in as, e.g. \"k8s-vault-op\"")) ?? "",
+        mount: follows(p, `${field}.mount`, a.mount, MOUNT) ?? (kubernetes ? auth.path : DEFAULTS.appRoleMount),
         createServiceAccount: false,
     };
-    if (!r) return settings;
     if (kubernetes) {
-        settings.serviceAccountName = r.string("serviceAccountName", { required: true, ...K8S_NAME, fix: "the service account of this namespace to log in as, e.g. \"vso-auth\"" });
-        settings.createServiceAccount = r.boolean("createServiceAccount") ?? true;
-        settings.audiences = r.strings("audiences", { nonEmpty: true, fix: "e.g. [\"vault\"]" });
-        r.refuse(["secretIdTtl", "secretIdCidrs"], "only applies to method \"appRole\"", "remove it");
+        const fix = "the service account of this namespace to log in as, e.g. \"vso-auth\"";
+        if (a.serviceAccountName === undefined) p.add(`${field}.serviceAccountName`, undefined, "is required", fix);
+        settings.serviceAccountName = follows(p, `${field}.serviceAccountName`, a.serviceAccountName, { ...K8S_NAME, fix });
+        settings.createServiceAccount = a.createServiceAccount ?? true;
+        settings.audiences = a.audiences;
+        refuse(p, field, a, ["secretIdTtl", "secretIdCidrs"], "only applies to method \"appRole\"", "remove it");
         if (settings.serviceAccountName) {
             checkLogin(p, field, auth, settings.mount, settings.role, { serviceAccount: settings.serviceAccountName, namespace: settings.namespace, audiences: settings.audiences });
         }
     } else {
-        settings.secretIdTtl = r.string("secretIdTtl", TTL);
-        settings.secretIdCidrs = r.strings("secretIdCidrs", { test: isCidr, problem: "is not a CIDR block", fix: "e.g. \"10.0.0.0/16\"" });
-        r.refuse(["serviceAccountName", "createServiceAccount", "audiences"], "only applies to method \"kubernetes\"", "remove it");
+        settings.secretIdTtl = follows(p, `${field}.secretIdTtl`, a.secretIdTtl, TTL);
+        settings.secretIdCidrs = allFollow(p, `${field}.secretIdCidrs`, a.secretIdCidrs, { test: isCidr, problem: "is not a CIDR block", fix: "e.g. \"10.0.0.0/16\"" });
+        refuse(p, field, a, ["serviceAccountName", "createServiceAccount", "audiences"], "only applies to method \"kubernetes\"", "remove it");
         if (settings.mount === auth.path) p.add(`${field}.mount`, settings.mount, "is this cluster's Kubernetes auth mount, not an AppRole mount", "name the AppRole mount (default \"approle\")");
     }
     return settings;
 }
 
-function resolveExternalSecrets(p: Problems, r: ArgReader | undefined, auth: AuthSettings): ExternalSecretsSettings | undefined {
-    if (!r) return undefined;
-    const namespace = r.string("namespace", NAMESPACE) ?? DEFAULTS.externalSecretsNamespace;
-    const stores = r.entries("stores").map((e): SecretStoreSettings => {
-        if (!isDnsName(e.name)) p.add(e.field, e.name, "is not a Kubernetes object name", "lower-case letters, digits, '-' and '.'");
-        const s = ArgReader.of(p, e.field, e.value, KEYS.store, true);
-        const kind = s?.oneOf("kind", ConsumerSecretStoreKind) ?? ConsumerSecretStoreKind.SecretStore;
+function resolveExternalSecrets(p: Problems, es: ConsumerExternalSecrets | undefined, auth: AuthSettings): ExternalSecretsSettings | undefined {
+    if (!es) return undefined;
+    const namespace = follows(p, "externalSecrets.namespace", es.namespace, NAMESPACE) ?? DEFAULTS.externalSecretsNamespace;
+    const stores = Object.entries(es.stores ?? {}).map(([name, s]): SecretStoreSettings => {
+        const field = `externalSecrets.stores.${name}`;
+        if (!isDnsName(name)) p.add(field, name, "is not a Kubernetes object name", "lower-case letters, digits, '-' and '.'");
+        const kind = s.kind ?? ConsumerSecretStoreKind.SecretStore;
         const cluster = kind === ConsumerSecretStoreKind.ClusterSecretStore;
         const store: SecretStoreSettings = {
-            name: e.name, kind,
-            namespace: cluster ? undefined : s?.string("namespace", NAMESPACE) ?? namespace,
-            role: s?.string("role", { required: true, test: (v) => NAME.test(v), problem: "is not a role name", fix: "a role of kubernetesAuth, e.g. \"external-secrets\"" }) ?? "",
+            name, kind,
+            namespace: cluster ? undefined : follows(p, `${field}.namespace`, s.namespace, NAMESPACE) ?? namespace,
+            role: follows(p, `${field}.role`, s.role, roleName("a role of kubernetesAuth, e.g. \"external-secrets\"")) ?? "",
             authPath: auth.path,
-            kvMount: s?.string("kvMount", { required: true, ...MOUNT }) ?? "",
-            kvVersion: s?.oneOf("kvVersion", ConsumerKvVersion) ?? ConsumerKvVersion.V2,
-            serviceAccountName: s?.string("serviceAccountName", K8S_NAME) ?? DEFAULTS.externalSecretsServiceAccount,
-            serviceAccountNamespace: cluster ? s?.string("serviceAccountNamespace", NAMESPACE) ?? namespace : undefined,
-            audiences: s?.strings("audiences", { nonEmpty: true, fix: "e.g. [\"vault\"]" }),
+            kvMount: follows(p, `${field}.kvMount`, s.kvMount, MOUNT) ?? "",
+            kvVersion: s.kvVersion ?? ConsumerKvVersion.V2,
+            serviceAccountName: follows(p, `${field}.serviceAccountName`, s.serviceAccountName, K8S_NAME) ?? DEFAULTS.externalSecretsServiceAccount,
+            serviceAccountNamespace: cluster ? follows(p, `${field}.serviceAccountNamespace`, s.serviceAccountNamespace, NAMESPACE) ?? namespace : undefined,
+            audiences: s.audiences,
         };
-        if (cluster) s?.refuse(["namespace"], "only applies to a SecretStore (a ClusterSecretStore has no namespace)", "remove it, or use serviceAccountNamespace");
-        else s?.refuse(["serviceAccountNamespace"], "only applies to a ClusterSecretStore (a SecretStore's service account is in its own namespace)", "remove it");
-        checkLogin(p, e.field, auth, auth.path, store.role, { serviceAccount: store.serviceAccountName, namespace: store.serviceAccountNamespace ?? store.namespace!, audiences: store.audiences });
+        if (cluster) refuse(p, field, s, ["namespace"], "only applies to a SecretStore (a ClusterSecretStore has no namespace)", "remove it, or use serviceAccountNamespace");
+        else refuse(p, field, s, ["serviceAccountNamespace"], "only applies to a ClusterSecretStore (a SecretStore's service account is in its own namespace)", "remove it");
+        checkLogin(p, field, auth, auth.path, store.role, { serviceAccount: store.serviceAccountName, namespace: store.serviceAccountNamespace ?? store.namespace!, audiences: store.audiences });
         return store;
     });
-    return { chart: resolveChart(r.object("chart", KEYS.chart), CONSUMER_CHARTS.externalSecrets, RELEASE_NAMES.externalSecrets, namespace), stores };
+    return { chart: resolveChart(p, "externalSecrets.chart", es.chart, CONSUMER_CHARTS.externalSecrets, RELEASE_NAMES.externalSecrets, namespace), stores };
 }

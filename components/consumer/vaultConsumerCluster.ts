@@ -10,16 +10,21 @@ import { AuthBackendConfig as KubernetesAuthBackendConfig } from "@pulumi/vault/
 import { AuthBackendRole as KubernetesAuthBackendRole } from "@pulumi/vault/kubernetes/authBackendRole";
 import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
 import { getAuthBackendRoleIdOutput } from "@pulumi/vault/approle/getAuthBackendRoleId";
-import { InputError, Problems, durationSeconds } from "../validation";
-import { checkArgTypes } from "../args/typeCheck";
+import { durationSeconds } from "../validation";
+import { validateArgs } from "../args/typeCheck";
 import { TYPE_PREFIX } from "../typeTokens";
 import { ConsumerVaultAuthMethod } from "./args";
 import type { VaultConsumerClusterArgs } from "./args";
-import { KubernetesApi, isApiServerUrl, kubeconfigApi, requireCaCert } from "./certificates";
+import { KubernetesApi, kubeconfigApi } from "./certificates";
 import { CSI_CA_SECRET, VaultEndpoint, agentValues, csiDriverValues, externalSecretsValues, secretsOperatorValues } from "./chartValues";
 import { Manifest, VSO_CA_SECRET, secretIdSecretName, secretStore, vaultAuth, vaultConnection, vaultDynamicSecret, vaultStaticSecret } from "./customResources";
-import { ChartSettings, ConsumerSettings, SecretsOperatorSettings, isVaultAddress, resolveConsumerSettings } from "./settings";
+import { ChartSettings, ConsumerSettings, SecretsOperatorSettings, resolveConsumerSettings } from "./settings";
 import { clientTokenReviewBinding, reviewerManifests } from "./tokenReview";
+
+/** Validates a VaultConsumerCluster's arguments (types, then meaning) before anything is registered. */
+export function validateConsumer(name: string, args: VaultConsumerClusterArgs): ConsumerSettings {
+    return validateArgs("VaultConsumerCluster", name, args, (p, checked, subject) => resolveConsumerSettings(p, name, checked, subject));
+}
 
 /** Seconds for the Vault provider, which takes TTLs as numbers. */
 const seconds = (d: string | undefined): number | undefined => (d === undefined ? undefined : durationSeconds(d));
@@ -38,12 +43,7 @@ export class VaultConsumerCluster extends pulumi.ComponentResource {
     readonly vaultConnectionRef?: pulumi.Output<string>;
 
     constructor(name: string, args: VaultConsumerClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const p = new Problems();
-        const subject = `VaultConsumerCluster "${name}"`;
-        const checked = checkArgTypes(p, "VaultConsumerCluster", args, subject);
-        p.throwIfAny(subject);
-        const s = resolveConsumerSettings(p, name, checked);
-        p.throwIfAny(subject);
+        const s = validateConsumer(name, args);
         super(`${TYPE_PREFIX}:index:VaultConsumerCluster`, name, {}, opts);
 
         const wiring = new Wiring(this, s, opts?.dependsOn);
@@ -65,10 +65,7 @@ class Wiring {
 
     constructor(private readonly parent: VaultConsumerCluster, private readonly s: ConsumerSettings, private readonly dependsOn: pulumi.ResourceOptions["dependsOn"]) {
         this.subject = `VaultConsumerCluster "${s.name}"`;
-        this.vault = pulumi.all([s.vaultAddress, s.vaultCaCertPem]).apply(([address, ca]) => ({
-            address: this.checkedVaultAddress(address),
-            caCertPem: ca === undefined ? undefined : requireCaCert(this.subject, "vaultCaCertPem", ca),
-        }));
+        this.vault = pulumi.all([s.vaultAddress, s.vaultCaCertPem]).apply(([address, caCertPem]) => ({ address, caCertPem }));
         for (const ns of s.namespaces) this.namespaces.set(ns, new Namespace(`${s.name}-ns-${ns}`, { metadata: { name: ns } }, { parent }));
     }
 
@@ -85,13 +82,6 @@ class Wiring {
     /** Options of a Vault resource: after what the component depends on (the Vault it configures, its policies). */
     private get vaultOpts(): pulumi.CustomResourceOptions {
         return { parent: this.parent, dependsOn: this.dependsOn };
-    }
-
-    private checkedVaultAddress(address: string): string {
-        if (typeof address !== "string" || !isVaultAddress(address)) {
-            throw new InputError(this.subject, [{ field: "vaultAddress", value: address, problem: "is not an https URL of Vault", fix: "e.g. VaultCluster.externalAddress" }]);
-        }
-        return address.replace(/\/+$/, "");
     }
 
     /** What lets Vault review this cluster's tokens: the reviewer and its token, or the clients' auth-delegator binding. */
@@ -115,18 +105,13 @@ class Wiring {
         }
     }
 
-    /** The cluster's API server and CA, from host and caCert or from a kubeconfig, checked once known. */
+    /** The cluster's API server and CA: from host and caCert (settled), or read from a kubeconfig once known. */
     private kubernetesApi(): pulumi.Output<KubernetesApi> {
         const api = this.s.auth.api!;
         if (api.kubeconfig !== undefined) {
             return pulumi.output(api.kubeconfig).apply((k) => kubeconfigApi(this.subject, "kubernetesAuth.kubeconfig", k, api.kubeconfigContext));
         }
-        return pulumi.all([api.host, api.caCert]).apply(([host, ca]) => {
-            if (typeof host !== "string" || !isApiServerUrl(host)) {
-                throw new InputError(this.subject, [{ field: "kubernetesAuth.host", value: host, problem: "is not an https URL of a Kubernetes API server", fix: "e.g. the EKS cluster's endpoint output" }]);
-            }
-            return { host: host.replace(/\/+$/, ""), caCertPem: requireCaCert(this.subject, "kubernetesAuth.caCert", ca ?? "") };
-        });
+        return pulumi.all([api.host, api.caCert]).apply(([host, caCertPem]) => ({ host: host!, caCertPem: caCertPem! }));
     }
 
     /** The auth mount and its configuration (when created here), and the roles. Returns the mount path. */
