@@ -20,10 +20,22 @@ export class InputError extends Error {
     readonly __pulumiInputPropertiesError = true;
     readonly errors: { propertyPath: string; reason: string }[];
 
-    constructor(readonly subject: string, readonly problems: Problem[]) {
+    /** The problems, each value as the message shows it (redacted): an error may be logged or serialized whole. */
+    readonly problems: Problem[];
+
+    constructor(readonly subject: string, problems: Problem[]) {
         super(`Invalid arguments for ${subject}:\n` + problems.map((p) => `  - ${describeProblem(p)}`).join("\n"));
         this.name = "InputError";
+        this.problems = problems.map((p) => ({ ...p, value: describeValue(p.value) }));
         this.errors = problems.map((p) => ({ propertyPath: p.field, reason: describeProblem(p) }));
+        // The values as given, for within(): kept off the enumerable properties, so that serializing the error shows none.
+        Object.defineProperty(this, "given", { value: problems, enumerable: false });
+    }
+
+    /** The same problems, reported for `subject` with each field under `prefix` (e.g. a stack file's key). */
+    within(subject: string, prefix: string): InputError {
+        const given = (this as unknown as { given: Problem[] }).given;
+        return new InputError(subject, given.map((p) => ({ ...p, field: `${prefix}.${p.field}` })));
     }
 }
 

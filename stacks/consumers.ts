@@ -35,7 +35,7 @@ export function createConsumers(consumers: ConsumerEnvironment[], vault: VaultCl
             } as VaultConsumerClusterArgs, { providers: { kubernetes: remote?.provider ?? access.provider, vault: vault.provider }, dependsOn: [vault] });
         } catch (e) {
             // Name the fields as they appear in the stack file.
-            if (e instanceof InputError) throw new InputError("stack configuration", e.problems.map((p) => ({ ...p, field: `${field}.${p.field}` })));
+            if (e instanceof InputError) throw e.within("stack configuration", field);
             throw e;
         }
     });

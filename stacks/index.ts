@@ -22,7 +22,7 @@ try {
     }, { providers: { kubernetes: access.provider } });
 } catch (e) {
     // Name the fields as they appear in the stack file.
-    if (e instanceof InputError) throw new InputError("stack configuration", e.problems.map((p) => ({ ...p, field: `${ENVIRONMENT_KEY}.cluster.${p.field}` })));
+    if (e instanceof InputError) throw e.within("stack configuration", `${ENVIRONMENT_KEY}.cluster`);
     throw e;
 }
 

@@ -63,7 +63,8 @@ function oidcProvider(issuer: pulumi.Output<string>): Irsa {
 
 /** Any cluster in a kubeconfig: kind, minikube, k3d, on-prem. */
 export function kubeconfigAccess(t: Extract<KubernetesTarget, { kind: "kubeconfig" }>): ClusterAccess {
-    const kubeconfig = t.path ? readFileSync(t.path.replace(/^~(?=\/)/, process.env.HOME ?? "~"), "utf8") : undefined;
+    // A kubeconfig file may hold client keys and tokens: a secret wherever it travels (provider config, init inputs).
+    const kubeconfig = t.path ? pulumi.secret(readFileSync(t.path.replace(/^~(?=\/)/, process.env.HOME ?? "~"), "utf8")) : undefined;
     return {
         provider: new Provider(t.context ?? "kubeconfig", { kubeconfig, context: t.context }),
         kubeconfig,

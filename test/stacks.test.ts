@@ -5,8 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { plan, PlanResult, stackNames } from "../stacks/plan";
-import { eksKubeconfig } from "../stacks/kubernetes";
-import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, isSecretValue, RegisteredResource, unwrapSecrets } from "../components/testing/mocks";
+import { eksKubeconfig, kubeconfigAccess } from "../stacks/kubernetes";
+import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, installMocks, isSecretValue, RegisteredResource, settle, unwrapSecrets } from "../components/testing/mocks";
 import { ChartFixture, chartSchemaErrors, unknownChartKeys, VAULT_CHART } from "./support/chart";
 import { EXAMPLES_DIR, kubernetesDocuments, schemaRegistry } from "./support/examples";
 import { parseHcl } from "./support/hcl";
@@ -281,5 +281,17 @@ describe("eksKubeconfig", () => {
             env: [{ name: "AWS_PROFILE", value: "ops" }],
         });
         assert.equal(k.clusters[0].cluster["certificate-authority-data"], "Q0E=");
+    });
+});
+
+describe("a kubeconfig file read by the stack program", () => {
+    it("travels as a secret to the Kubernetes provider and the init step (it may hold client keys and tokens)", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-")), "config");
+        fs.writeFileSync(file, "apiVersion: v1\nkind: Config\nusers: [{ name: u, user: { token: kube-secret-token } }]\n");
+        const recorder = await installMocks();
+        const access = kubeconfigAccess({ kind: "kubeconfig", path: file, context: "kind-vault" });
+        await settle();
+        assert.ok(isSecretValue(recorder.one("pulumi:providers:kubernetes").inputs.kubeconfig));
+        assert.equal(await (access.kubeconfig as any).isSecret, true);
     });
 });

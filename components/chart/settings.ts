@@ -3,7 +3,7 @@ import type {
     AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, Server, Storage,
     Toleration, Ui, UiServiceType, AuditStorage,
 } from "../cluster/args";
-import { Problems, checkWhenKnown, isCidr, isDnsName, isQuantity, mapKnown, refuseOtherVariantFields } from "../validation";
+import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsName, isPlainObject, isQuantity, mapKnown, redactSecrets, refuseOtherVariantFields } from "../validation";
 
 export const DEFAULT_CHART_VERSION = "0.34.1";
 export const DEFAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
@@ -61,9 +61,11 @@ export function resolveChartSettings(p: Problems, input: ChartSettingsInput): Ch
     const repository = c.repository ?? DEFAULT_CHART_REPOSITORY;
     p.check(/^(https|oci):\/\/[^\s@]+$/.test(repository), "chart.repository", repository, "is not an https:// or oci:// chart repository URL (without credentials)",
         `use "${DEFAULT_CHART_REPOSITORY}"`);
+    const values = c.values ?? {};
+    refuseSecretValues(p, values, "chart.values");
     return {
         version, repository,
-        values: c.values ?? {},
+        values,
         allowOverrides: c.allowOverrides ?? [],
         timeoutSeconds: c.timeoutSeconds ?? 600,
         ingress: resolveIngress(p, input),
@@ -74,6 +76,28 @@ export function resolveChartSettings(p: Problems, input: ChartSettingsInput): Ch
         server: resolveServer(p, input.server),
         raft: input.storage.type === "raft" ? resolveRaft(p, input.storage) : undefined,
     };
+}
+
+/** Names of environment variables that carry credentials. */
+const SECRET_NAME = /(TOKEN|PASSWORD|SECRET|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$/i;
+
+/**
+ * Chart values land in the StatefulSet and ConfigMaps and, when plain, in Pulumi's plain state: a value shaped like a
+ * secret (a token, a private key, URL credentials) or a plain value of a credential-named environment variable is
+ * refused, without echoing it. Secrets go through a Kubernetes Secret (`server.extraSecretEnvironmentVars`).
+ */
+function refuseSecretValues(p: Problems, value: unknown, field: string): void {
+    if (typeof value === "string") {
+        const credentialEnv = /extraEnvironmentVars\.[^.]+$/.test(field) && SECRET_NAME.test(field.slice(field.lastIndexOf(".") + 1));
+        if (redactSecrets(value) !== value || credentialEnv) {
+            p.add(field, REDACTED, "holds a secret (not shown): chart values land in the StatefulSet, ConfigMaps and plain state",
+                "keep it in a Kubernetes Secret and reference it (server.extraSecretEnvironmentVars), or use the typed argument that takes it as a secret");
+        }
+    } else if (Array.isArray(value)) {
+        value.forEach((v, i) => refuseSecretValues(p, v, `${field}[${i}]`));
+    } else if (isPlainObject(value)) {
+        for (const [k, v] of Object.entries(value)) refuseSecretValues(p, v, `${field}.${k}`);
+    }
 }
 
 function resolveRaft(p: Problems, s: Storage): ChartSettings["raft"] {
