@@ -57,3 +57,31 @@ describe("VaultCluster's day-2 steps", () => {
         assert.equal(unwrapSecrets(rollout.inputs).custody.type, "state");
     });
 });
+
+describe("a CA change", () => {
+    const previous = "-----BEGIN CERTIFICATE-----\nMIIBold\n-----END CERTIFICATE-----\n";
+
+    it("trusts the previous CA beside the new one everywhere a client verifies Vault, while the pods roll to the new CA", async () => {
+        const d = await deploy({ irsa: IRSA, tls: { previousCaCertPem: previous } });
+        const bundle = `${FAKE_VAULT_CA_PEM.trimEnd()}\n${previous.trimEnd()}\n`;
+        const secret = d.recorder.ofType("kubernetes:core/v1:Secret").find((r) => r.name === "prod-server-tls")!;
+        assert.equal(unwrapSecrets(secret.inputs.stringData)["vault.ca"], bundle, "Raft joins and the CSI provider read vault.ca");
+        assert.equal(Buffer.from(d.values.injector.extraEnvironmentVars.AGENT_INJECT_VAULT_CACERT_BYTES, "base64").toString(), bundle, "injected agents");
+        const rollout = unwrapSecrets(d.recorder.named(DYNAMIC, "-rollout").inputs);
+        assert.equal(rollout.caCertPem, bundle, "the rollout verifies old and new pods");
+        assert.equal(rollout.caFingerprint, certificateFingerprint(FAKE_VAULT_CA_PEM), "the new CA's fingerprint: its change rolls every pod");
+        assert.equal(unwrapSecrets(d.recorder.named(DYNAMIC, "-init").inputs).caCertPem, bundle, "the init step");
+        assert.equal(await new Promise((r) => d.cluster.caCertPem.apply(r)), bundle, "the output clients and the provider use");
+    });
+
+    it("drops the previous CA once it is removed from the arguments", async () => {
+        const d = await deploy({ irsa: IRSA });
+        const secret = d.recorder.ofType("kubernetes:core/v1:Secret").find((r) => r.name === "prod-server-tls")!;
+        assert.equal(unwrapSecrets(secret.inputs.stringData)["vault.ca"], FAKE_VAULT_CA_PEM);
+    });
+
+    it("refuses a previous CA that is not a PEM certificate, without echoing it", async () => {
+        await assert.rejects(async () => deploy({ irsa: IRSA, tls: { previousCaCertPem: "-----BEGIN RSA PRIVATE KEY-----\nsecretbody\n-----END RSA PRIVATE KEY-----" } }),
+            (e: Error) => /tls\.previousCaCertPem = <not shown>: is not a PEM certificate/.test(e.message) && !e.message.includes("secretbody"));
+    });
+});

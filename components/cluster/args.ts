@@ -415,6 +415,13 @@ export interface Tls {
      * @default none
      */
     caCertPem?: pulumi.Input<string>;
+    /**
+     * During a CA change: the CA being replaced (PEM). It is trusted beside the new one — by the Vault provider, the init
+     * and rollout steps, injected agents, the CSI provider and Raft joins — while the rollout replaces every pod with one
+     * serving a certificate of the new CA. Remove it once that `pulumi up` has succeeded; the old CA is then dropped.
+     * @default none
+     */
+    previousCaCertPem?: pulumi.Input<string>;
 }
 
 /** A CA given by its key and certificate. */

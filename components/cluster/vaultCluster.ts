@@ -40,7 +40,7 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly address: pulumi.Output<string>;
     /** The URL clients outside the cluster use: the ingress or the UI load balancer, when one is configured. */
     readonly externalAddress?: pulumi.Output<string>;
-    /** CA certificate (PEM) that verifies Vault's listener; empty when TLS is off. */
+    /** CA certificate (PEM) that verifies Vault's listener (during a CA change, the new and the previous CA); empty when TLS is off. */
     readonly caCertPem: pulumi.Output<string>;
     /** The DynamoDB table, with DynamoDB storage. */
     readonly tableName?: pulumi.Output<string>;
@@ -87,7 +87,8 @@ export class VaultCluster extends pulumi.ComponentResource {
             certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses]).apply(([n, host, dns, ips]) =>
                 serverCertificateNames(n, { ingressHost: host, dnsNames: dns, ipAddresses: ips })),
         }, parent) : undefined;
-        this.caCertPem = tls ? tls.caCertPem : pulumi.output("");
+        // Clients trust the CA, and during a CA change the previous one too.
+        this.caCertPem = tls ? tls.trustedCaPem : pulumi.output("");
 
         const bootstrapInput = bootstrapInputOf(s);
         const kube = { kubeconfig: s.bootstrap.kubeconfig, context: s.bootstrap.kubeContext, timeoutSeconds: s.bootstrap.timeoutSeconds };
@@ -141,7 +142,7 @@ export class VaultCluster extends pulumi.ComponentResource {
             environment: s.chart.server.extraEnv,
             roleArn: aws?.roleArn,
             certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
-            caFingerprint: tls ? this.caCertPem.apply(certificateFingerprint) : undefined,
+            caFingerprint: tls?.caCertPem.apply(certificateFingerprint),
             certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,
             storage: s.storage,
             seal: s.seal,

@@ -25,7 +25,10 @@ export interface ServerTlsInput {
  * created and only the CA is passed on.
  */
 export class ServerTls extends pulumi.ComponentResource {
+    /** The CA that signs the server certificate. */
     readonly caCertPem: pulumi.Output<string>;
+    /** What clients trust: the CA, and during a CA change the previous one too (`tls.previousCaCertPem`). */
+    readonly trustedCaPem: pulumi.Output<string>;
     /** The server certificate (PEM), when generated here. */
     readonly certificatePem?: pulumi.Output<string>;
     /** The Secret the server pods mount (absent with an existing secret). */
@@ -37,7 +40,8 @@ export class ServerTls extends pulumi.ComponentResource {
         const gen = tls.generate;
         if (!gen) {
             this.caCertPem = pulumi.output(tls.caCertPem!);
-            this.registerOutputs({ caCertPem: this.caCertPem });
+            this.trustedCaPem = caBundle(this.caCertPem, tls.previousCaCertPem);
+            this.registerOutputs({ caCertPem: this.caCertPem, trustedCaPem: this.trustedCaPem });
             return;
         }
         const parent = { parent: this };
@@ -73,6 +77,7 @@ export class ServerTls extends pulumi.ComponentResource {
         }, parent);
 
         this.caCertPem = pulumi.output(ca.certPem);
+        this.trustedCaPem = caBundle(this.caCertPem, tls.previousCaCertPem);
         this.certificatePem = serverCert.certPem;
         this.secret = new Secret(`${name}-server-tls`, {
             metadata: { name: tls.secretName, namespace: input.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
@@ -80,9 +85,15 @@ export class ServerTls extends pulumi.ComponentResource {
             stringData: {
                 [TLS_FILES.cert]: serverCert.certPem,
                 [TLS_FILES.key]: pulumi.secret(serverKey.privateKeyPem),
-                [TLS_FILES.ca]: this.caCertPem,
+                // Raft joins and the CSI provider read this file: during a CA change it holds both CAs.
+                [TLS_FILES.ca]: this.trustedCaPem,
             },
         }, parent);
-        this.registerOutputs({ caCertPem: this.caCertPem });
+        this.registerOutputs({ caCertPem: this.caCertPem, trustedCaPem: this.trustedCaPem });
     }
+}
+
+/** The CA, followed by the previous one during a CA change (a PEM bundle: TLS clients trust every certificate in it). */
+export function caBundle(ca: pulumi.Input<string>, previous: pulumi.Input<string> | undefined): pulumi.Output<string> {
+    return pulumi.all([ca, previous]).apply(([current, old]) => (old ? `${current.trimEnd()}\n${old.trimEnd()}\n` : current));
 }

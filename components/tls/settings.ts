@@ -24,6 +24,8 @@ export interface TlsSettings {
     caCertPem?: pulumi.Input<string>;
     extraDnsNames: pulumi.Input<string>[];
     extraIpAddresses: pulumi.Input<string>[];
+    /** The CA being replaced, trusted beside the new one during a CA change. */
+    previousCaCertPem?: pulumi.Input<string>;
 }
 
 /** What the TLS stage reads of the cluster's arguments. */
@@ -61,6 +63,7 @@ export function resolveTlsSettings(p: Problems, input: TlsSettingsInput): TlsSet
     const extraIpAddresses = (t.extraIpAddresses ?? []).map((n, i) => checkWhenKnown(p, input.subject, n, (q, v) =>
         q.check(isIpAddress(v), `tls.extraIpAddresses[${i}]`, v, "is not an IP address", "e.g. \"10.0.0.10\"")));
     const caCertPem = checkPem(p, input.subject, "tls.caCertPem", t.caCertPem);
+    const previousCaCertPem = checkPem(p, input.subject, "tls.previousCaCertPem", t.previousCaCertPem);
     const ca = t.ca && { keyPem: t.ca.keyPem, certPem: checkPem(p, input.subject, "tls.ca.certPem", t.ca.certPem)! };
     if (t.existingSecretName !== undefined) {
         p.check(t.caCertPem !== undefined, "tls.caCertPem", undefined, "is required with tls.existingSecretName",
@@ -70,7 +73,7 @@ export function resolveTlsSettings(p: Problems, input: TlsSettingsInput): TlsSet
             enabled: true,
             secretName: checkWhenKnown(p, input.subject, t.existingSecretName, (q, v) =>
                 q.check(isDnsName(v), "tls.existingSecretName", v, "is not a valid Secret name", "use lower-case letters, digits, '-' and '.'")),
-            caCertPem, extraDnsNames, extraIpAddresses,
+            caCertPem, extraDnsNames, extraIpAddresses, previousCaCertPem,
         };
     }
     p.check(t.caCertPem === undefined, "tls.caCertPem", REDACTED, "only applies with tls.existingSecretName",
@@ -79,6 +82,6 @@ export function resolveTlsSettings(p: Problems, input: TlsSettingsInput): TlsSet
         enabled: true,
         secretName: input.defaultSecretName,
         generate: { algorithm, rsaBits, validityHours, earlyRenewalHours, caValidityHours, ca },
-        extraDnsNames, extraIpAddresses,
+        extraDnsNames, extraIpAddresses, previousCaCertPem,
     };
 }
