@@ -85,3 +85,28 @@ describe("a CA change", () => {
             (e: Error) => /tls\.previousCaCertPem = <not shown>: is not a PEM certificate/.test(e.message) && !e.message.includes("secretbody"));
     });
 });
+
+describe("a seal change on an initialized cluster", () => {
+    const guard = () => require("../components/rollout/sealGuardRuntime").sealGuard as typeof import("../components/rollout/sealGuardRuntime").sealGuard;
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    it("is checked by a guard the release waits for, given the seal and its key", async () => {
+        const d = await deploy({ irsa: IRSA });
+        const seal = d.recorder.named(DYNAMIC, "-seal");
+        assert.ok(d.recorder.one(RELEASE).dependencies.includes(seal.urn), "refused before the release writes the new seal");
+        assert.deepEqual(unwrapSecrets(seal.inputs).seal, "awskms");
+        assert.match(unwrapSecrets(seal.inputs).keyId, /^arn:aws:kms:/);
+    });
+
+    it("lets Shamir to auto-unseal through (the rollout migrates it), and no change at all", async () => {
+        assert.equal((await guard().diff("seal", { seal: "shamir" }, { seal: "awskms", keyId: KEY })).changes, true);
+        assert.equal((await guard().diff("seal", { seal: "awskms", keyId: KEY }, { seal: "awskms", keyId: KEY })).changes, false);
+    });
+
+    it("refuses auto-unseal to Shamir, and another KMS key, in the diff (so in preview), with the manual procedure", async () => {
+        await assert.rejects(guard().diff("seal", { seal: "awskms", keyId: KEY }, { seal: "shamir" }),
+            /changing an initialized cluster's seal from .* is not automated: .*add disabled = "true" to the seal "awskms" stanza.*vault operator unseal -migrate/s);
+        await assert.rejects(guard().diff("seal", { seal: "awskms", keyId: KEY }, { seal: "awskms", keyId: KEY.replace("1234abcd", "9999abcd") }),
+            /is not automated/);
+    });
+});

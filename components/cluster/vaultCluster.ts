@@ -13,7 +13,7 @@ import { BootstrapInput, createBootstrap, custodySpec } from "../bootstrap/boots
 import type { VaultInit } from "../bootstrap/vaultInit";
 import { VaultConfig } from "../config/vaultConfig";
 import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
-import { certificateFingerprint, contentDigest, VaultRaftMembership, VaultRollout } from "../rollout";
+import { certificateFingerprint, contentDigest, VaultRaftMembership, VaultRollout, VaultSealGuard } from "../rollout";
 import { TYPE_PREFIX } from "../typeTokens";
 import { clusterNames, serverCertificateNames, TLS_FILES, VAULT_PORT } from "./names";
 import type { VaultClusterArgs } from "./args";
@@ -99,6 +99,9 @@ export class VaultCluster extends pulumi.ComponentResource {
             caCertPem: s.tls.enabled ? this.caCertPem : undefined,
         }, parent) : undefined;
 
+        // A seal change the rollout cannot migrate is refused before the release writes it into the configuration.
+        const sealGuard = new VaultSealGuard(`${name}-seal`, { seal: s.seal, keyId: s.seal === "awskms" ? aws?.kmsKeyArn : undefined }, parent);
+
         // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
         // calls KMS at start). Table, key and role reach the release through its values.
         const serverConfig = pulumi.output({
@@ -114,7 +117,7 @@ export class VaultCluster extends pulumi.ComponentResource {
                 region: aws?.region,
                 caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
             },
-        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership) });
+        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard) });
 
         this.namespace = release.status.namespace.apply((ns) => ns ?? "");
         this.releaseName = release.status.name.apply((n) => n ?? s.releaseName);

@@ -9,5 +9,7 @@ export { certificateFingerprint, sameFingerprint, contentDigest } from "./finger
 export { VaultRollout, StorageKind, ROLLOUT_SECRET_OUTPUTS } from "./vaultRollout";
 export type { VaultRolloutArgs, ClusterAccessArgs } from "./vaultRollout";
 export { VaultRaftMembership } from "./vaultRaftMembership";
+export { VaultSealGuard } from "./vaultSealGuard";
+export type { VaultSealGuardArgs } from "./vaultSealGuard";
 export { streamTransport, custodyCredentials } from "./access";
 export type { PodTransport, Credentials } from "./access";
