@@ -50,6 +50,7 @@ const PLACES: Record<string, (field: string, value: unknown) => { component: "cl
     AwsBackup: (f, v) => ({ component: "cluster", args: { ...AWS, backup: { awsBackup: { ...(f === "enabled" ? {} : { enabled: true }), [f]: v } } } }),
     AuditRotation: (f, v) => ({ component: "cluster", args: { ...LOCAL, auditRotation: { [f]: v } } }),
     VaultConfigArgs: (f, v) => ({ component: "config", args: { [f]: v } }),
+    VaultConfiguration: (f, v) => ({ component: "config", args: { [f]: v } }),
     AuditDevice: (f, v) => ({ component: "config", args: { auditDevices: [{ type: "syslog", [f]: v }] } }),
     KvMount: (f, v) => ({ component: "config", args: { kvMounts: [{ path: "kv", [f]: v }] } }),
     SecretsEngines: (f, v) => ({ component: "config", args: { secretsEngines: { [f]: v } } }),

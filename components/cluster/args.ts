@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bootstrap } from "../bootstrap/args";
-import type { VaultConfigArgs } from "../config/args";
+import type { VaultConfiguration } from "../config/args";
 import type { Alarms, AuditRotation, Backup, Monitoring } from "../operations/args";
 
 /*
@@ -177,7 +177,7 @@ export interface VaultClusterArgs {
      * Post-init configuration applied through the cluster's Vault provider: audit devices, mounts, auth, policies.
      * @default a file audit device on the audit volume, nothing else
      */
-    config?: VaultConfigArgs;
+    config?: VaultConfiguration;
     /**
      * Metrics (the telemetry stanza, a scraper token or annotations), the ServiceMonitor, alert rules and the Grafana
      * dashboard.

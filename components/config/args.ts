@@ -128,6 +128,12 @@ export interface VaultConfigArgs {
     appRoleAuth?: AppRoleAuth[];
 }
 
+/**
+ * The configuration a VaultCluster applies (`VaultClusterArgs.config`): the same fields as VaultConfigArgs, under a name
+ * of its own so that other languages' SDKs do not read "VaultConfigArgsArgs".
+ */
+export interface VaultConfiguration extends VaultConfigArgs {}
+
 /** An audit device. */
 export interface AuditDevice {
     /** Kind of device. */

@@ -72,16 +72,24 @@ export interface PropertyTags {
 export function readPropertyTags(): Map<string, PropertyTags> {
     const files = ts.sys.readDirectory(join(ROOT, "components"), [".ts"], undefined, ["**/*.ts"]).filter((f) => !f.endsWith(".d.ts"));
     const tags = new Map<string, PropertyTags>();
+    const bases = new Map<string, string[]>();
     for (const file of files) {
         const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
         source.forEachChild((node) => {
             if (!ts.isInterfaceDeclaration(node)) return;
+            bases.set(node.name.text, (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText(source))));
             for (const member of node.members) {
                 if (!ts.isPropertySignature(member) || !member.name) continue;
                 tags.set(`${node.name.text}.${member.name.getText(source)}`, propertyTags(member));
             }
         });
     }
+    // An interface that extends another has its base's properties (and their tags) under its own name too.
+    const inherit = (name: string, from: string): void => {
+        for (const [key, value] of [...tags]) if (key.startsWith(`${from}.`)) tags.set(`${name}.${key.slice(from.length + 1)}`, value);
+        for (const base of bases.get(from) ?? []) inherit(name, base);
+    };
+    for (const [name, list] of bases) for (const base of list) inherit(name, base);
     return tags;
 }
 
