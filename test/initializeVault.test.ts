@@ -405,6 +405,12 @@ describe("PUT /v1/sys/init waits as long as Vault needs", function () {
         v.dropInitResponse = false;
         await assert.rejects(run(v, custody), /already initialized, but .* holds no init record.*"Recovery: the init response was lost"/);
         assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 1, "never sent twice");
+        // The README's recovery: wipe the storage (no data was written yet), restart the pods, run again.
+        v.wipeStorage();
+        const result = await run(v, custody);
+        assert.equal(result.initialized, true);
+        assert.equal((await custody.read("init"))?.rootToken, v.rootToken, "the new init response is in custody");
+        assert.equal(v.requestsTo("PUT", "/v1/sys/init").length, 2);
     });
 
     it("sends the request again when the connection broke before it was sent", async () => {

@@ -155,6 +155,14 @@ export class FakeVault extends EventEmitter {
         this.failures.push({ method, path, status, errors, times });
     }
 
+    /** What wiping the storage and restarting the pods leaves: an uninitialized, sealed Vault with no tokens. */
+    wipeStorage(): void {
+        Object.assign(this, { initialized: false, rootToken: undefined, keysBase64: [], threshold: 0, clusterId: undefined, active: undefined });
+        this.tokens.clear();
+        this.peers.clear();
+        this.replicas.forEach((r) => (r.sealed = true));
+    }
+
     /** Closes the connection of the next `method path` without an answer. */
     dropOnce(method: string, path: string): void {
         this.drops.push({ method, path });
