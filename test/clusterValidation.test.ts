@@ -3,21 +3,10 @@ import { InputError, VaultCluster } from "../components";
 import type { VaultClusterArgs } from "../components";
 import { installMocks, settle } from "../components/testing/mocks";
 import { IRSA, LOCAL } from "./support/cluster";
+import { refusedBy } from "./support/refusals";
 
 /** Builds a cluster that must be refused; returns the error after checking that nothing was registered. */
-async function refused(args: VaultClusterArgs): Promise<InputError> {
-    const recorder = await installMocks();
-    let error: unknown;
-    try {
-        new VaultCluster("bad", args);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(error instanceof InputError, `expected an InputError, got ${error}`);
-    assert.deepEqual(recorder.resources, [], "nothing may be registered for invalid input");
-    return error;
-}
+const refused = (args: VaultClusterArgs) => refusedBy(() => new VaultCluster("bad", args));
 
 function assertProblem(error: InputError, field: string, value: string, fix: RegExp): void {
     const line = error.message.split("\n").find((l) => l.startsWith(`  - ${field} = ${value}:`));

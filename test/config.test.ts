@@ -5,6 +5,7 @@ import type { VaultConfigArgs } from "../components";
 import { installMocks, isSecretOutput, MockRecorder, RegisteredResource, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA } from "./support/cluster";
 import { parseHcl } from "./support/hcl";
+import { refusedBy } from "./support/refusals";
 
 const T = {
     mount: "vault:index/mount:Mount",
@@ -219,15 +220,7 @@ describe("VaultConfig on its own", () => {
 });
 
 describe("VaultConfig refuses bad input before registering anything", () => {
-    async function refused(args: VaultConfigArgs): Promise<InputError> {
-        const rec = await installMocks();
-        let error: unknown;
-        try { new VaultConfig("bad", args); } catch (e) { error = e; }
-        await settle();
-        assert.ok(error instanceof InputError, String(error));
-        assert.deepEqual(rec.resources, []);
-        return error as InputError;
-    }
+    const refused = (args: VaultConfigArgs) => refusedBy(() => new VaultConfig("bad", args));
     const role = { serviceAccountNames: ["a"], namespaces: ["b"], policies: ["p"] };
     const p = { p: [{ path: "kv/data/x", capabilities: ["read"] }] };
 

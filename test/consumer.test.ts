@@ -14,6 +14,7 @@ import {
 } from "../components/testing/mocks";
 import { ChartFixture, VAULT_CHART } from "./support/chart";
 import { schemaRegistry } from "./support/examples";
+import { refusedBy } from "./support/refusals";
 
 const T = {
     release: "kubernetes:helm.sh/v3:Release",
@@ -515,19 +516,7 @@ describe("VaultConsumerCluster: client-token review and existing mounts", functi
 describe("VaultConsumerCluster refuses bad input before registering anything, naming the field", function () {
     this.timeout(30_000);
 
-    async function refused(args: unknown): Promise<InputError> {
-        const recorder = await installMocks();
-        let error: unknown;
-        try {
-            new VaultConsumerCluster("apps", args as VaultConsumerClusterArgs);
-        } catch (e) {
-            error = e;
-        }
-        await settle();
-        assert.ok(error instanceof InputError, `expected an InputError, got ${error}`);
-        assert.deepEqual(recorder.resources, [], "nothing may be registered for invalid input");
-        return error;
-    }
+    const refused = (args: unknown) => refusedBy(() => new VaultConsumerCluster("apps", args as VaultConsumerClusterArgs));
 
     /** The one problem line for `field`, which must name the value as shown and carry a fix. */
     function problem(e: InputError, field: string): string {

@@ -1,3 +1,4 @@
+import { strict as assert } from "assert";
 import { InputError, VaultAppAccess, VaultCluster, VaultConfig, VaultConsumerCluster } from "../../components";
 import { installMocks, settle } from "../../components/testing/mocks";
 import { IRSA, LOCAL } from "./cluster";
@@ -54,26 +55,38 @@ export interface Outcome {
     echoed: string[];
 }
 
-/** Builds the component under fresh mocks with the case's arguments and reports what happened. */
-export async function attempt(c: Refusal): Promise<Outcome> {
+/** Runs `construct` under fresh mocks: what it threw and how many resources were registered meanwhile. */
+async function underMocks(construct: () => unknown): Promise<{ thrown: unknown; registered: number }> {
     const recorder = await installMocks();
     let thrown: unknown;
     try {
-        const args = c.args as any;
-        if (c.component === "VaultCluster") new VaultCluster("bad", args);
-        else if (c.component === "VaultConfig") new VaultConfig("bad", args);
-        else if (c.component === "VaultAppAccess") new VaultAppAccess("bad", args);
-        else new VaultConsumerCluster("bad", args);
+        construct();
     } catch (e) {
         thrown = e;
     }
     await settle();
+    return { thrown, registered: recorder.resources.length };
+}
+
+/** The InputError `construct` throws; fails unless it throws one before anything is registered. */
+export async function refusedBy(construct: () => unknown): Promise<InputError> {
+    const { thrown, registered } = await underMocks(construct);
+    assert.ok(thrown instanceof InputError, `expected an InputError, got ${thrown}`);
+    assert.equal(registered, 0, "nothing may be registered for invalid input");
+    return thrown;
+}
+
+const CONSTRUCTORS = { VaultCluster, VaultConfig, VaultAppAccess, VaultConsumerCluster };
+
+/** Builds the component under fresh mocks with the case's arguments and reports what happened. */
+export async function attempt(c: Refusal): Promise<Outcome> {
+    const { thrown, registered } = await underMocks(() => new CONSTRUCTORS[c.component]("bad", c.args as any));
     const error = thrown instanceof InputError ? thrown : undefined;
     const line = error?.message.split("\n").find((l) => l.startsWith(`  - ${c.field} = `));
     const everything = error ? `${error.message}\n${JSON.stringify(error.problems)}\n${JSON.stringify(error.errors)}` : String(thrown);
     return {
         error, other: error ? undefined : thrown,
-        registered: recorder.resources.length,
+        registered,
         namesField: line !== undefined && c.says.test(line.slice(`  - ${c.field} = `.length)) && /\. Fix: \S/.test(line),
         echoed: (c.secrets ?? []).filter((s) => everything.includes(s)),
     };
