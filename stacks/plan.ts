@@ -118,7 +118,7 @@ function renderArtifacts(resources: RegisteredResource[]): Record<string, string
     for (const policy of of("vault:index/policy:Policy")) out[`vault/policies/${policy.inputs.name}.hcl`] = policy.inputs.policy;
     for (const init of of("pulumi-nodejs:dynamic:Resource")) {
         const inputs = unwrapSecrets(init.inputs);
-        out["vault/init.json"] = json(redacted({ ...init.inputs, apiAddress: "[tunnel or bootstrap.address]", replicaAddresses: undefined, caCertPem: undefined, replicaCaCertPem: undefined, adminPolicyHcl: undefined }));
+        out["vault/init.json"] = json(redacted({ ...init.inputs, apiAddress: "[port-forward to the active pod, or bootstrap.address]", replicaAddresses: undefined, caCertPem: undefined, replicaCaCertPem: undefined, adminPolicyHcl: undefined }));
         if (inputs.revokeRootToken) out["vault/policies/pulumi-admin.hcl"] = `# Written by the init step for Pulumi's admin AppRole identity.\n${inputs.adminPolicyHcl}`;
     }
     const roleTypes: Record<string, string> = {

@@ -92,7 +92,8 @@ export interface Bootstrap {
     /**
      * URL the machine running `pulumi up` reaches Vault by (ingress or load balancer): scheme and host, optional
      * port, no path, no user or password.
-     * @default a tunnel to the server pods through the Kubernetes API, like `kubectl port-forward`
+     * @default the server pods through the Kubernetes API, like `kubectl port-forward`: in-process streams for the init
+     * and day-2 steps, a tunnel on 127.0.0.1 for the Vault provider
      */
     address?: pulumi.Input<string>;
     /**
@@ -102,14 +103,14 @@ export interface Bootstrap {
      */
     addressCaCertPem?: pulumi.Input<string>;
     /**
-     * Kubeconfig (YAML or JSON text) the init step and the tunnels use to reach the Kubernetes API. Give the same
-     * kubeconfig as the Kubernetes provider's.
+     * Kubeconfig (YAML or JSON text) with which the init step, the day-2 steps (seal guard, Raft membership, rollout)
+     * and the Vault provider's tunnel reach the Kubernetes API. Give the same kubeconfig as the Kubernetes provider's.
      * @default KUBECONFIG or ~/.kube/config, as kubectl
      * @secret
      */
     kubeconfig?: pulumi.Input<string>;
     /**
-     * Kubeconfig context for the init step and the tunnels.
+     * Kubeconfig context for the init step, the day-2 steps and the Vault provider's tunnel.
      * @default the kubeconfig's current context
      */
     kubeContext?: pulumi.Input<string>;
