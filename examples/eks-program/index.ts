@@ -1,7 +1,7 @@
 /**
  * A consumer program: HashiCorp Vault in an existing EKS cluster, created by another stack with @pulumi/eks and
  * read here through a StackReference. The package is imported by relative path so that this example type-checks
- * against the repository's own sources; in your project use `import { VaultCluster } from "pulumi-vault-cluster";`.
+ * against the repository's own sources; in your project use `import { VaultCluster } from "vault-cluster";`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
