@@ -34,7 +34,7 @@ function schemaSources(): Map<string, { source: SchemaSource; origin: string }> 
 
 describe("examples: layout and pairing", () => {
     it("every example folder has a README.md and an example.json naming the stack it pairs with", () => {
-        assert.deepEqual(exampleList.map((e) => e.name), ["csi-provider", "eks-program", "external-secrets", "gitlab-ci", "vault-agent-injector", "vault-secrets-operator"]);
+        assert.deepEqual(exampleList.map((e) => e.name), ["csi-provider", "eks-program", "external-secrets", "gitlab-ci", "python-program", "vault-agent-injector", "vault-secrets-operator", "yaml-program"]);
         for (const e of exampleList) {
             assert.ok(existsSync(join(e.dir, "README.md")), `${rel(e.dir)}/README.md is missing`);
             assert.notEqual(e.stack, undefined, `${rel(e.dir)}/example.json must say { "stack": "<env>" } (or null for a self-contained program)`);
