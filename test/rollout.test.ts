@@ -94,7 +94,8 @@ describe("rolloutVault against stand-ins (one Vault per pod, Kubernetes API with
         const { requestedAt, settledAt } = report.stepDown!;
         for (const f of failures) assert.ok(within(f, requestedAt, settledAt), `probe failure sent ${f.at - requestedAt} ms from the step-down: ${f.detail}`);
         assert.ok(failures.length > 0, "the stand-in's election delay is visible to the probe");
-        assert.ok(samples > 20);
+        // The probe kept sampling (every 50 ms) through the whole rollout, however fast this machine runs it.
+        assert.ok(samples > 5 && samples >= Math.floor(took / 100), `${samples} probe requests in ${took} ms`);
         figures.push(`5-replica upgrade (DynamoDB, awskms): ${took} ms, 1 leadership change, ${failures.length}/${samples} probe requests failed, ` +
             `all within the step-down window of ${settledAt - requestedAt} ms`);
     });
