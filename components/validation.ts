@@ -187,6 +187,17 @@ export function checkPem(p: Problems, subject: string, field: string, value: pul
     });
 }
 
+/** A Vault API address: an http(s) URL of a host (https only with `httpsOnly`), without path, query or credentials. */
+export function isVaultUrl(value: string, httpsOnly = false): boolean {
+    try {
+        const u = new URL(value);
+        return (u.protocol === "https:" || (!httpsOnly && u.protocol === "http:")) && u.hostname !== "" && (u.pathname === "/" || u.pathname === "")
+            && !u.search && !u.username && !u.password;
+    } catch {
+        return false;
+    }
+}
+
 /** Plain-object check used by the deep merge and by key walkers. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
     if (typeof value !== "object" || value === null) return false;

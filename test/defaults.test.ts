@@ -6,6 +6,7 @@ import { validateAppAccess } from "../components/appAccess/vaultAppAccess";
 import { validateConsumer } from "../components/consumer/vaultConsumerCluster";
 import { FAKE_CLUSTER_CA_PEM } from "../components/testing/mocks";
 import { ValueSlot } from "../components/chart/values";
+import { TRANSIT_SEAL_FIELDS } from "../components/seal/transit";
 import { IRSA, LOCAL } from "./support/cluster";
 
 const schema = require("../components/args/argsSchema.json") as { definitions: Record<string, { properties?: Record<string, { "x-default"?: string }> }> };
@@ -28,7 +29,9 @@ const PLACES: Record<string, (field: string, value: unknown) => { component: "cl
     Storage: (f, v) => (["size", "storageClass"].includes(f)
         ? { component: "cluster", args: { ...LOCAL, storage: { type: "raft", [f]: v } } }
         : { component: "cluster", args: { ...AWS, storage: { type: "dynamodb", ...(/Capacity$/.test(f) ? { billingMode: "PROVISIONED" } : {}), [f]: v } } }),
-    Seal: (f, v) => ({ component: "cluster", args: { ...AWS, seal: { type: "awskms", [f]: v } } }),
+    Seal: (f, v) => ({ component: "cluster", args: { ...AWS, seal: TRANSIT_SEAL_FIELDS.includes(f)
+        ? { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: "t", [f]: v }
+        : { type: "awskms", [f]: v } } }),
     Tls: (f, v) => ({ component: "cluster", args: { ...LOCAL, tls: { ...(f === "rsaBits" ? { algorithm: "RSA" } : {}), [f]: v } } }),
     Ingress: (f, v) => ({ component: "cluster", args: { ...LOCAL, ingress: { host: "vault.example.com", [f]: v } } }),
     Ui: (f, v) => ({ component: "cluster", args: { ...LOCAL, ui: { [f]: v } } }),

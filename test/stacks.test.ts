@@ -241,7 +241,7 @@ describe("the offline plan refuses invalid stack configs, naming the field", fun
     });
 
     it("an unknown key, at any depth", async () => {
-        assert.match(await failure((env) => (env.cluster.replcas = 3)), /environment\.cluster\.replcas = <not shown>: is not a known argument\. Fix: did you mean "replicas"\? use one of: namespace, createNamespace/);
+        assert.match(await failure((env) => (env.cluster.replcas = 3)), /environment\.cluster\.replcas = <not shown>: is not a known argument\. Fix: did you mean "replicas"\? use one of: mode, namespace, createNamespace/);
         assert.match(await failure((env) => (env.cluster.storage.sise = "1Gi")), /environment\.cluster\.storage\.sise = <not shown>: is not a known argument\. Fix: did you mean "size"\? use one of: type, tableName/);
         assert.match(await failure((env) => (env.kubernetes.context = "x")), /environment\.kubernetes\.context = <not shown>: is not a known argument\. Fix: use one of: eksClusterName/);
     });

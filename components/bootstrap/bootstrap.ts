@@ -45,6 +45,9 @@ export interface BootstrapInput {
     adminScope: AdminScope;
 }
 
+/** What finding the pods and the API takes. */
+export type VaultReach = Pick<BootstrapInput, "bootstrap" | "namespace" | "releaseName" | "replicas" | "seal" | "tlsEnabled" | "ingress">;
+
 /** Where the custody secrets are, with Secrets Manager custody (the AWS stage creates them). */
 export interface CustodyLocation {
     region?: pulumi.Output<string>;
@@ -70,7 +73,7 @@ export interface BootstrapResources {
  * API; with Shamir, every pod. The init step opens port-forward streams itself, in its own process, and nothing
  * listens on this machine while it runs.
  */
-export function vaultAccess(s: BootstrapInput, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
+export function vaultAccess(s: VaultReach, clusterCaCertPem: pulumi.Output<string>): VaultAccess {
     const b = s.bootstrap;
     const scheme = s.tlsEnabled ? "https" : "http";
     const pods = pulumi.all([s.namespace, s.replicas]).apply(([namespace, replicas]): PodAccess => {
@@ -98,19 +101,19 @@ function underMocks(): boolean {
 
 /**
  * The Vault provider's address. The provider is a separate process and needs an address: `bootstrap.address` when
- * set; otherwise a tunnel to the active pod (a listener on 127.0.0.1), opened only in a real update, and only once the
- * init step is done, so that nothing listens while Vault is being initialized. During a preview the address is
+ * set; otherwise a tunnel to the active pod (a listener on 127.0.0.1), opened only in a real update, and only once
+ * `ready` resolves (the init step is done, so that nothing listens while Vault is being initialized). During a preview the address is
  * unknown and no tunnel opens: Pulumi then leaves the provider unconfigured, shows each Vault resource as an update
  * ("the provider for this resource has inputs that are not known during preview") and dials nothing, where a known
  * but unreachable address would fail the preview (the provider looks its token up when configured). Under mocks, the
  * address the tunnel would take, and no socket.
  */
-function providerAddress(s: BootstrapInput, access: VaultAccess, init: VaultInit): pulumi.Output<string> {
-    if (access.apiAddress) return pulumi.all([init.id, access.apiAddress]).apply(([, a]) => a);
+function providerAddress(s: VaultReach, access: VaultAccess, ready: pulumi.Output<unknown>): pulumi.Output<string> {
+    if (access.apiAddress) return pulumi.all([ready, access.apiAddress]).apply(([, a]) => a);
     const b = s.bootstrap;
     const active = releaseNames(s.releaseName).activeService;
     const scheme = s.tlsEnabled ? "https" : "http";
-    return pulumi.unsecret(pulumi.all([init.id, b.kubeconfig, b.kubeContext, s.namespace]).apply(async ([, kubeconfig, context, namespace]) => {
+    return pulumi.unsecret(pulumi.all([ready, b.kubeconfig, b.kubeContext, s.namespace]).apply(async ([, kubeconfig, context, namespace]) => {
         const localPort = preferredPort(`${namespace}/${active}`);
         if (pulumi.runtime.isDryRun()) return pulumi.unknown as unknown as string;
         if (underMocks()) return `${scheme}://127.0.0.1:${localPort}`;
@@ -213,17 +216,43 @@ export function createBootstrap(name: string, s: BootstrapInput, deps: Bootstrap
         logUrn: urnOf(initName, parent),
     }, { parent, dependsOn: [deps.release], protect: b.custody.type === "state" });
 
-    const provider = new Provider(name, {
-        address: providerAddress(s, access, init),
+    const provider = vaultProvider(name, {
+        address: providerAddress(s, access, init.id),
         // Once the admin identity exists the root token is revoked: the provider logs in as the identity.
         // (An output resolving to undefined leaves the setting unset.)
         token: pulumi.all([init.rootToken, init.admin]).apply(([token, admin]) => (admin ? undefined : token)) as pulumi.Output<string>,
         authLogin: init.admin.apply((a) => (a ? { path: `auth/${a.mount}/login`, parameters: { role_id: a.roleId, secret_id: a.secretId } } : undefined)) as pulumi.Output<ProviderAuthLogin>,
-        caCertFile: access.caCertPem?.apply((pem) => (pem ? caCertFile(pem) : undefined)) as pulumi.Output<string> | undefined,
+        caCertPem: access.caCertPem,
+    }, parent);
+    return { init, provider, rootToken: init.rootToken };
+}
+
+/** How the Vault provider reaches and logs in to Vault. */
+interface ProviderConnection {
+    address: pulumi.Output<string>;
+    token: pulumi.Output<string>;
+    authLogin?: pulumi.Output<ProviderAuthLogin>;
+    caCertPem?: pulumi.Output<string | undefined>;
+}
+
+function vaultProvider(name: string, c: ProviderConnection, parent: pulumi.Resource): Provider {
+    return new Provider(name, {
+        address: c.address,
+        token: c.token,
+        authLogin: c.authLogin,
+        caCertFile: c.caCertPem?.apply((pem) => (pem ? caCertFile(pem) : undefined)) as pulumi.Output<string> | undefined,
         // Every run works with a short-lived child token (20 minutes) rather than the long-lived credential itself.
         skipChildToken: false,
         maxLeaseTtlSeconds: 1200,
         skipTlsVerify: false,
     }, { parent });
-    return { init, provider, rootToken: init.rootToken };
+}
+
+/**
+ * The dev server's Vault provider: no init step, the generated root token, and the same way to the pod as in the other
+ * modes, once the release is deployed.
+ */
+export function createDevProvider(name: string, s: VaultReach, deps: { release: pulumi.Resource & { status: pulumi.Output<unknown> }; rootToken: pulumi.Output<string> }, parent: pulumi.Resource): Provider {
+    const access = vaultAccess(s, pulumi.output(""));
+    return vaultProvider(name, { address: providerAddress(s, access, deps.release.status), token: deps.rootToken }, parent);
 }

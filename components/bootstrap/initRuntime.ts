@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { openCustody, CustodyRecords, CustodySpec } from "./custody";
 import type { AdminRecord, InitRecord } from "./custody/types";
+import type { SealType } from "../cluster/args";
 import { checkSeals, initializeVault, InitializeVaultOptions, NamedVaultClient, PostInitError } from "./initializeVault";
 import { vaultClientForPod } from "./podTransport";
 import { engineProgress } from "./progress";
@@ -47,7 +48,7 @@ export interface VaultInitInputs {
     caCertPem?: string;
     /** Trust anchor of the pods (the cluster CA) when it differs from `caCertPem`. */
     replicaCaCertPem?: string;
-    seal: "awskms" | "shamir";
+    seal: SealType;
     keyShares: number;
     keyThreshold: number;
     pgpKeys: string[];

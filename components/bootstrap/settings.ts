@@ -29,6 +29,8 @@ export interface BootstrapContext {
     usesAws: boolean;
     seal: SealType;
     tlsEnabled: boolean;
+    /** Dev mode: no init step, so no custody (its argument is refused by the mode check). */
+    noInitStep?: boolean;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -56,11 +58,12 @@ export function resolveBootstrapSettings(p: Problems, b: Bootstrap | undefined, 
     });
     if (holders.length > 0) {
         p.check(ctx.seal !== "shamir", "bootstrap.keyHolders", holders.map((h) => h.name), "needs an auto-unseal seal: with Shamir the init step must unseal with the plain keys",
-            "remove keyHolders, or use seal { type: \"awskms\" }");
+            "remove keyHolders, or use an auto-unseal seal: { type: \"awskms\" } or { type: \"transit\", ... }");
     }
     return {
         keyShares, keyThreshold, keyHolders,
-        custody: resolveCustody(p, b?.custody, ctx),
+        // Never read in dev mode, whose generated root token is its only secret.
+        custody: ctx.noInitStep ? { type: "state" } : resolveCustody(p, b?.custody, ctx),
         address: b?.address === undefined ? undefined : checkWhenKnown(p, ctx.subject, b.address, (q, v) => checkAddress(q, v, ctx.tlsEnabled)),
         addressCaCertPem: checkPem(p, ctx.subject, "bootstrap.addressCaCertPem", b?.addressCaCertPem),
         kubeconfig: b?.kubeconfig,

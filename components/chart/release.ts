@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { SealType, StorageType } from "../cluster/args";
-import { clusterNames, RAFT_DATA_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
+import { clusterNames, RAFT_DATA_PATH, TLS_FILES, transitSealSecrets, VAULT_PORT } from "../cluster/names";
 import { tlsMountDir } from "../tls/settings";
 import type { ServerConfig } from "./serverConfig";
 import type { ChartSettings } from "./settings";
@@ -21,6 +21,8 @@ export interface ServerConfigInput {
     tableName?: string;
     maxParallel?: number;
     kmsKeyArn?: string;
+    /** With the transit seal (the token is not part of the configuration). */
+    transit?: { address: string; keyName: string; mountPath: string; caCert: boolean; tlsServerName?: string };
 }
 
 /** The typed server configuration of a cluster. */
@@ -44,7 +46,12 @@ export function serverConfigFor(c: ServerConfigInput): ServerConfig {
                       leaderCaCertFile: tlsDir ? `${tlsDir}/${TLS_FILES.ca}` : undefined,
                   })),
               },
-        seal: c.seal === "awskms" ? { type: "awskms", region: c.region!, kmsKeyId: c.kmsKeyArn! } : undefined,
+        seal: c.seal === "awskms" ? { type: "awskms", region: c.region!, kmsKeyId: c.kmsKeyArn! }
+            : c.transit ? {
+                  type: "transit", address: c.transit.address, keyName: c.transit.keyName, mountPath: c.transit.mountPath,
+                  tlsCaCert: c.transit.caCert ? transitSealSecrets(c.fullname).caFile : undefined, tlsServerName: c.transit.tlsServerName,
+              }
+            : undefined,
         kubernetesServiceRegistration: true,
     };
 }

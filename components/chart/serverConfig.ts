@@ -13,7 +13,8 @@ export interface ServerConfig {
         unauthenticatedMetricsAccess?: boolean;
     };
     storage: DynamoDbStorageConfig | RaftStorageConfig;
-    seal?: AwsKmsSealConfig;
+    /** None with Shamir. */
+    seal?: AwsKmsSealConfig | TransitSealConfig;
     /** `service_registration "kubernetes"`: labels pods `vault-active` / `vault-sealed` for the services. */
     kubernetesServiceRegistration: boolean;
     /** The `telemetry` stanza (Prometheus format on `sys/metrics`); none when absent. */
@@ -45,6 +46,17 @@ export interface AwsKmsSealConfig {
     type: "awskms";
     region: string;
     kmsKeyId: string;
+}
+
+/** The transit seal; its token is not here: Vault reads it from `VAULT_TOKEN`, set from a Secret. */
+export interface TransitSealConfig {
+    type: "transit";
+    address: string;
+    keyName: string;
+    mountPath: string;
+    /** The key holder's CA file in the pod. */
+    tlsCaCert?: string;
+    tlsServerName?: string;
 }
 
 type Value = string | number | boolean;
@@ -91,8 +103,17 @@ export function renderServerConfig(config: ServerConfig): string {
         parts.push(block(`storage "raft"`, [["path", s.path]], "",
             s.retryJoin.map((j) => block("retry_join", [["leader_api_addr", j.leaderApiAddr], ["leader_ca_cert_file", j.leaderCaCertFile]]))));
     }
-    if (config.seal) {
-        parts.push(block(`seal "awskms"`, [["region", config.seal.region], ["kms_key_id", config.seal.kmsKeyId]]));
+    const seal = config.seal;
+    if (seal?.type === "awskms") parts.push(block(`seal "awskms"`, [["region", seal.region], ["kms_key_id", seal.kmsKeyId]]));
+    if (seal?.type === "transit") {
+        parts.push(block(`seal "transit"`, [
+            ["address", seal.address],
+            ["key_name", seal.keyName],
+            // Vault's transit engine paths are mounted under the path; the seal takes it with a trailing slash.
+            ["mount_path", `${seal.mountPath}/`],
+            ["tls_ca_cert", seal.tlsCaCert],
+            ["tls_server_name", seal.tlsServerName],
+        ]));
     }
     if (config.kubernetesServiceRegistration) parts.push(`service_registration "kubernetes" {}`);
     if (config.telemetry) {

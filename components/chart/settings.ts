@@ -40,7 +40,8 @@ export interface ChartSettings {
 /** What the chart stage reads of the cluster's arguments. */
 export interface ChartSettingsInput {
     subject: string;
-    storage: Storage;
+    /** Undefined in dev mode (in memory: no data volume). */
+    storage?: Storage;
     replicas: pulumi.Input<number>;
     ingress?: Ingress;
     ui?: Ui;
@@ -74,7 +75,7 @@ export function resolveChartSettings(p: Problems, input: ChartSettingsInput): Ch
         csi: { ...placement(input.csi), enabled: input.csi?.enabled ?? false },
         auditStorage: resolveAuditStorage(p, input.auditStorage),
         server: resolveServer(p, input.server),
-        raft: input.storage.type === "raft" ? resolveRaft(p, input.storage) : undefined,
+        raft: input.storage?.type === "raft" ? resolveRaft(p, input.storage) : undefined,
     };
 }
 

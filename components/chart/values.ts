@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StorageType } from "../cluster/args";
-import { AUDIT_MOUNT_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
+import type { ClusterMode } from "../cluster/args";
+import type { ServerStorage } from "../cluster/modes";
+import { AUDIT_MOUNT_PATH, devRootTokenSecret, TLS_FILES, transitSealSecrets, VAULT_PORT } from "../cluster/names";
 import { tlsMountDir } from "../tls/settings";
 import { isPlainObject } from "../validation";
 import type { ChartSettings, PodSettings } from "./settings";
@@ -39,11 +40,17 @@ const CA_MOUNT_DIR = "/vault/tls";
 /** Path of the CA file inside CSI provider pods, for a SecretProviderClass's `vaultCACertPath`. */
 export const CSI_CA_CERT_PATH = `${CA_MOUNT_DIR}/${TLS_FILES.ca}`;
 
+/** The environment variable the dev server's root token reaches the pod in, from its Secret. */
+export const DEV_ROOT_TOKEN_ENV = "VAULT_CLUSTER_DEV_ROOT_TOKEN";
+
 /** What the chart values are rendered from. */
 export interface ChartValuesInput {
     fullname: string;
+    mode: ClusterMode;
     replicas: pulumi.Input<number>;
-    storage: StorageType;
+    storage: ServerStorage;
+    /** With the transit seal: whether a CA for the key holder is mounted. */
+    transitSeal?: { caCert: boolean };
     /** The cluster uses AWS: the role annotation and the region environment are set. */
     usesAws: boolean;
     tls: { enabled: boolean; secretName: pulumi.Input<string> };
@@ -77,13 +84,26 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
     }
     Object.assign(env, s.server.extraEnv);
 
+    const secretEnv: { envName: string; secretName: string; secretKey: string }[] = [];
+    const volumes: { type: string; name: pulumi.Input<string> }[] = tls ? [{ type: "secret", name: tls.secretName }] : [];
+    if (v.transitSeal) {
+        // The key holder's token only as an environment variable from a Secret: Vault's transit seal reads VAULT_TOKEN.
+        const secrets = transitSealSecrets(v.fullname);
+        secretEnv.push({ envName: "VAULT_TOKEN", secretName: secrets.token, secretKey: "token" });
+        if (v.transitSeal.caCert) volumes.push({ type: "secret", name: secrets.ca });
+    }
+    const dev = v.mode === "dev";
+    if (dev) secretEnv.push({ envName: DEV_ROOT_TOKEN_ENV, secretName: devRootTokenSecret(v.fullname), secretKey: "token" });
+
     const server = compact({
         ...placement(s.server),
         logLevel: s.server.logLevel,
-        updateStrategyType: "OnDelete",
+        // The rollout step replaces pods in the order an HA upgrade needs; the dev server has no state worth that care.
+        updateStrategyType: dev ? "RollingUpdate" : "OnDelete",
         readinessProbe: { enabled: true, path: READINESS_PATH },
         extraEnvironmentVars: env,
-        extraVolumes: tls ? [{ type: "secret", name: tls.secretName }] : undefined,
+        extraSecretEnvironmentVars: secretEnv.length > 0 ? secretEnv : undefined,
+        extraVolumes: volumes.length > 0 ? volumes : undefined,
         serviceAccount: compact({
             create: true,
             annotations: v.usesAws ? { "eks.amazonaws.com/role-arn": slot("roleArn") } : undefined,
@@ -96,13 +116,7 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
             accessMode: "ReadWriteOnce",
         }),
         dataStorage: raft ? compact({ enabled: true, size: raft.size, storageClass: raft.storageClass }) : { enabled: false },
-        standalone: { enabled: false },
-        ha: {
-            enabled: true,
-            replicas: v.replicas,
-            ...(raft ? { raft: { enabled: true, setNodeId: true, config: slot("serverConfig") } } : { config: slot("serverConfig"), raft: { enabled: false } }),
-            disruptionBudget: { enabled: true },
-        },
+        ...modeValues(v.mode, v.replicas, raft !== undefined),
         ingress: s.ingress ? renderIngress(s.ingress, v.tls.enabled) : { enabled: false },
     });
 
@@ -149,6 +163,35 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
         }),
         csi,
     };
+}
+
+/**
+ * The chart's mode switches, each rendered in every mode so that setting another mode through `chart.values` is a
+ * conflict. The dev server takes its root token from the Secret: the flag, expanded by the container's shell, wins over
+ * the chart's `VAULT_DEV_ROOT_TOKEN_ID` value, which would otherwise put the token in the pod spec.
+ */
+function modeValues(mode: ClusterMode, replicas: pulumi.Input<number>, raft: boolean): Record<string, unknown> {
+    const off = { enabled: false };
+    switch (mode) {
+        case "dev":
+            return {
+                dev: { enabled: true, devRootToken: "unused-see-extraArgs" },
+                extraArgs: `-dev-root-token-id="$${DEV_ROOT_TOKEN_ENV}"`,
+                standalone: off, ha: off,
+            };
+        case "standalone":
+            return { dev: off, standalone: { enabled: true, config: slot("serverConfig") }, ha: off };
+        case "ha":
+            return {
+                dev: off, standalone: off,
+                ha: {
+                    enabled: true,
+                    replicas,
+                    ...(raft ? { raft: { enabled: true, setNodeId: true, config: slot("serverConfig") } } : { config: slot("serverConfig"), raft: { enabled: false } }),
+                    disruptionBudget: { enabled: true },
+                },
+            };
+    }
 }
 
 function renderIngress(i: NonNullable<ChartSettings["ingress"]>, tlsEnabled: boolean): Record<string, unknown> {

@@ -35,6 +35,11 @@ export const SealType = {
     Awskms: "awskms",
     /** Shamir: unseal keys are needed after every restart; the init step unseals each replica from custody. */
     Shamir: "shamir",
+    /**
+     * Transit auto-unseal: another Vault (the key holder) encrypts the root key with a transit key; pods unseal
+     * themselves while it answers; the init step keeps recovery keys.
+     */
+    Transit: "transit",
 } as const;
 export type SealType = typeof SealType[keyof typeof SealType];
 
@@ -56,6 +61,21 @@ export const UiServiceType = {
 } as const;
 export type UiServiceType = typeof UiServiceType[keyof typeof UiServiceType];
 
+/** How the Vault servers run. */
+export const ClusterMode = {
+    /** Highly available: `replicas` servers, one active, the others standbys (the chart's HA mode). */
+    Ha: "ha",
+    /** One server (the chart's standalone mode) with the same storage, seal, TLS, init and custody: labs, small teams. */
+    Standalone: "standalone",
+    /**
+     * Vault's dev server, for a laptop only: one pod, in-memory storage (lost on every restart), already initialized
+     * and unsealed, plain HTTP, a generated root token (the `rootToken` output). No AWS resource, no init step, no
+     * custody; the configuration is applied with the root token.
+     */
+    Dev: "dev",
+} as const;
+export type ClusterMode = typeof ClusterMode[keyof typeof ClusterMode];
+
 /** Vault's log level. */
 export const LogLevel = {
     Trace: "trace",
@@ -71,6 +91,12 @@ export type LogLevel = typeof LogLevel[keyof typeof LogLevel];
  * KMS auto-unseal, TLS, audit storage, the agent injector, automated init and custody.
  */
 export interface VaultClusterArgs {
+    /**
+     * How the servers run: `ha`, `standalone` (one server) or `dev` (Vault's in-memory dev server, laptops only). Dev
+     * refuses storage, seal, AWS, TLS, custody and key arguments, which it has no use for.
+     * @default "ha"
+     */
+    mode?: ClusterMode;
     /**
      * Kubernetes namespace of the release: a DNS-1123 label. May come from another resource (a Namespace you create:
      * then set `createNamespace: false`).
@@ -91,8 +117,8 @@ export interface VaultClusterArgs {
     releaseName?: string;
     /**
      * Number of Vault server pods. With Raft storage an odd number of at most 7 (2 or 4 voters tolerate no more
-     * failures than 1 or 3; more than 7 slows every write).
-     * @default 3
+     * failures than 1 or 3; more than 7 slows every write). Always 1 in the `standalone` and `dev` modes.
+     * @default 3 (1 in the standalone and dev modes)
      * @integer
      * @minimum 1
      */
@@ -273,7 +299,10 @@ export interface Storage {
     storageClass?: string;
 }
 
-/** Seal: AWS KMS auto-unseal (fields `kmsKeyArn` ... `deletionWindowInDays`) or Shamir (no fields). */
+/**
+ * Seal: AWS KMS auto-unseal (fields `kmsKeyArn` ... `deletionWindowInDays`), Shamir (no fields) or transit auto-unseal
+ * by another Vault (fields `address` ... `tlsServerName`).
+ */
 export interface Seal {
     /** Which seal. Fields of another seal are refused. */
     type: SealType;
@@ -301,6 +330,42 @@ export interface Seal {
      * @maximum 30
      */
     deletionWindowInDays?: number;
+    /**
+     * transit: the key holder Vault's address, `https://host[:port]` (required). Often another VaultCluster's
+     * `externalAddress` or `address`.
+     * @default none
+     */
+    address?: pulumi.Input<string>;
+    /**
+     * transit: the transit key that encrypts this cluster's root key (required): a key holder's
+     * `config.transitSealKeys` entry creates it, with the policy and token.
+     * @default none
+     */
+    keyName?: pulumi.Input<string>;
+    /**
+     * transit: mount path of the transit engine on the key holder.
+     * @default "transit"
+     */
+    mountPath?: pulumi.Input<string>;
+    /**
+     * transit: the key holder's token allowed to encrypt and decrypt with the key (required; a periodic orphan token,
+     * such as the key holder's `transitSealTokens` output). It reaches the pods only as the `VAULT_TOKEN` environment
+     * variable from a Kubernetes Secret this component creates: never in the server configuration, the chart values or
+     * plain state.
+     * @default none
+     * @secret
+     */
+    token?: pulumi.Input<string>;
+    /**
+     * transit: CA certificate (PEM) that verifies the key holder's listener, mounted into the pods.
+     * @default none (the system roots)
+     */
+    caCertPem?: pulumi.Input<string>;
+    /**
+     * transit: server name to verify in the key holder's certificate, when it differs from the address's host.
+     * @default the address's host
+     */
+    tlsServerName?: pulumi.Input<string>;
 }
 
 /** The server pods' IAM role: created for the cluster's OIDC provider, or an existing one. */

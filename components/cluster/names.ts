@@ -37,6 +37,17 @@ export const LONGEST_SERVICE_SUFFIX = "-agent-injector-svc";
 /** Service names are DNS-1123 labels of at most 63 characters. */
 export const MAX_RELEASE_NAME = 63 - LONGEST_SERVICE_SUFFIX.length;
 
+/** The transit seal's Secrets: the key holder's token (an environment variable only) and its CA (a mounted file). */
+export function transitSealSecrets(fullname: string): { token: string; ca: string; caFile: string } {
+    const ca = `${fullname}-transit-seal-ca`;
+    return { token: `${fullname}-transit-seal-token`, ca, caFile: `${USERCONFIG_DIR}/${ca}/ca.pem` };
+}
+
+/** The Secret holding the dev server's generated root token. */
+export function devRootTokenSecret(fullname: string): string {
+    return `${fullname}-dev-root-token`;
+}
+
 /** The names that depend on the release name only. */
 export function releaseNames(fullname: string): Pick<ClusterNames, "fullname" | "serviceAccount" | "internalService" | "activeService" | "tlsSecret"> {
     return {

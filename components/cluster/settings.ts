@@ -10,7 +10,9 @@ import { resolveTlsSettings, TlsSettings } from "../tls/settings";
 import { OperationsSettings, resolveOperationsSettings } from "../operations/settings";
 import { SNAPSHOT_AUTH_MOUNT } from "../operations/backupSettings";
 import { Problems, REDACTED, checkWhenKnown, isDnsLabel, refuseOtherVariantFields } from "../validation";
-import type { SealType, Storage, StorageType, VaultClusterArgs } from "./args";
+import { resolveTransitSeal, TransitSealSettings } from "../seal/transit";
+import type { ClusterMode, SealType, Storage, VaultClusterArgs } from "./args";
+import { checkModeArgs, modeReplicas, ServerStorage } from "./modes";
 import { AUDIT_MOUNT_PATH, LONGEST_SERVICE_SUFFIX, MAX_RELEASE_NAME, releaseNames } from "./names";
 
 /** A VaultCluster's arguments validated, with every default applied: what the stages are built from. */
@@ -21,9 +23,14 @@ export interface ClusterSettings {
     namespace: pulumi.Input<string>;
     createNamespace: boolean;
     releaseName: string;
+    mode: ClusterMode;
     replicas: pulumi.Input<number>;
-    storage: StorageType;
+    /** `inmem` in dev mode. */
+    storage: ServerStorage;
+    /** `shamir` in dev mode: the dev server seals its root key with one key share it keeps in memory. */
     seal: SealType;
+    /** With the transit seal. */
+    transitSeal?: TransitSealSettings;
     /** Undefined when the cluster uses no AWS. */
     aws?: AwsSettings;
     tls: TlsSettings;
@@ -41,6 +48,9 @@ export interface ClusterSettings {
 export function clusterUsesAws(args: Pick<VaultClusterArgs, "storage" | "seal">): boolean {
     return (args.storage?.type ?? "dynamodb") === "dynamodb" || (args.seal?.type ?? "awskms") === "awskms";
 }
+
+/** The awskms variant's fields. */
+const KMS_SEAL_FIELDS = ["type", "kmsKeyArn", "protect", "retainOnDelete", "deletionWindowInDays"];
 
 /** Raft clusters above 7 voters slow every write; HashiCorp recommends 3 or 5. */
 const MAX_RAFT_REPLICAS = 7;
@@ -63,48 +73,58 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         "use lower-case letters, digits and '-', e.g. \"vault\"");
     const namespace = checkWhenKnown(p, subject, a.namespace ?? "vault", (q, v) =>
         q.check(isDnsLabel(v), "namespace", v, "is not a DNS-1123 label", "use lower-case letters, digits and '-', at most 63 characters, e.g. \"vault\""));
-    const storage: Storage = a.storage ?? { type: "dynamodb" };
-    const seal = a.seal ?? { type: "awskms" };
-    const replicas = checkWhenKnown(p, subject, a.replicas ?? 3, (q, r) => checkReplicas(q, r, storage.type));
-    const usesAws = clusterUsesAws({ storage, seal });
-    const aws = usesAws ? resolveAwsSettings(p, { ...a, componentName: name, subject, storage, seal }) : undefined;
-    if (!usesAws) {
+    const mode = a.mode ?? "ha";
+    checkModeArgs(p, mode, a);
+    const dev = mode === "dev";
+    const storage: Storage | undefined = dev ? undefined : a.storage ?? { type: "dynamodb" };
+    const storageType = storage?.type ?? "inmem";
+    const seal = a.seal ?? { type: dev ? "shamir" : "awskms" };
+    const replicas = checkWhenKnown(p, subject, modeReplicas(mode, a.replicas), (q, r) => checkReplicas(q, r, storageType));
+    const usesAws = storage !== undefined && clusterUsesAws({ storage, seal });
+    const aws = usesAws ? resolveAwsSettings(p, { ...a, componentName: name, subject, storage: storage!, seal }) : undefined;
+    if (!usesAws && !dev) {
         for (const field of ["irsa", "vpcEndpoints", "tags", "region"] as const) {
             p.check(a[field] === undefined, field, REDACTED, "is only used with DynamoDB storage or the awskms seal",
                 `remove ${field}, or use storage { type: "dynamodb" } / seal { type: "awskms" }`);
         }
     }
     if (seal.type === "shamir") refuseOtherVariantFields(p, seal, ["type"], "seal", "the shamir seal");
-    const tls = resolveTlsSettings(p, { subject, tls: a.tls, defaultSecretName: releaseNames(releaseName).tlsSecret });
-    const chart = resolveChartSettings(p, { ...a, subject, storage, replicas });
+    if (seal.type === "awskms") refuseOtherVariantFields(p, seal, KMS_SEAL_FIELDS, "seal", "the awskms seal");
+    const transitSeal = seal.type === "transit" ? resolveTransitSeal(p, subject, seal) : undefined;
+    const tls = resolveTlsSettings(p, { subject, tls: dev ? { enabled: false } : a.tls, defaultSecretName: releaseNames(releaseName).tlsSecret });
+    const chart = resolveChartSettings(p, { ...a, subject, storage, replicas, auditStorage: dev ? { enabled: false } : a.auditStorage });
     const bootstrap = resolveBootstrapSettings(p, a.bootstrap, {
-        subject, componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled,
+        subject, componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled, noInitStep: dev,
     });
-    const config = resolveClusterConfig(p, a.config ?? {}, chart.auditStorage.enabled, snapshotAuthMount(storage.type, a.backup), subject);
-    const operations = resolveOperationsSettings(p, a, {
-        name, namespace, releaseName, storage: storage.type, replicas, tls, aws, auditStorage: chart.auditStorage, config: config.settings,
+    const auditLog = dev ? "stdout" : chart.auditStorage.enabled ? "volume" : "none";
+    const config = resolveClusterConfig(p, a.config ?? {}, auditLog, snapshotAuthMount(storageType, a.backup), subject);
+    // The dev server reads no server configuration (no telemetry) and mounts no volume: no operations.
+    const operations = resolveOperationsSettings(p, dev ? { monitoring: { enabled: false } } : a, {
+        name, namespace, releaseName, storage: storageType, replicas, tls, aws, auditStorage: chart.auditStorage, config: config.settings,
         custodyInSecretsManager: bootstrap.custody.type === "aws-secrets-manager",
     });
     // Rendered once: the override check reads the same values the release receives.
-    const rendered = deepMerge(renderChartValues({ fullname: releaseName, replicas, storage: storage.type, usesAws, tls, chart }), operations.chartValues);
+    const rendered = deepMerge(renderChartValues({
+        fullname: releaseName, mode, replicas, storage: storageType, usesAws, tls, chart, transitSeal: transitSeal && { caCert: transitSeal.caCertPem !== undefined },
+    }), operations.chartValues);
     for (const c of findValueConflicts(rendered, chart.values, chart.allowOverrides)) {
         p.add(`chart.values.${c.path}`, c.theirs, `contradicts the value this component manages (${c.ours === undefined ? "computed at deployment" : JSON.stringify(c.ours)})`,
             `set it through the typed argument, or list "${c.path}" in chart.allowOverrides if you mean it`);
     }
     p.throwIfAny(subject);
     return {
-        name, subject, namespace, createNamespace: a.createNamespace ?? true, releaseName, replicas,
-        storage: storage.type, seal: seal.type, aws, tls, chart, values: deepMerge(rendered, chart.values), bootstrap, config, operations,
+        name, subject, namespace, createNamespace: a.createNamespace ?? true, releaseName, mode, replicas,
+        storage: storageType, seal: seal.type, transitSeal, aws, tls, chart, values: deepMerge(rendered, chart.values), bootstrap, config, operations,
     };
 }
 
 /** The auth mount of the Raft snapshot job, when there will be one. */
-function snapshotAuthMount(storage: StorageType, backup: VaultClusterArgs["backup"]): string | undefined {
+function snapshotAuthMount(storage: ServerStorage, backup: VaultClusterArgs["backup"]): string | undefined {
     const s = backup?.raftSnapshots;
     return storage === "raft" && s?.enabled !== false ? s?.authMountPath ?? SNAPSHOT_AUTH_MOUNT : undefined;
 }
 
-function checkReplicas(p: Problems, replicas: number, storage: StorageType): void {
+function checkReplicas(p: Problems, replicas: number, storage: ServerStorage): void {
     if (storage === "raft") {
         p.check(replicas % 2 === 1, "replicas", replicas, "Raft needs an odd number of voters (an even count tolerates no more failures and can split votes)",
             `set replicas to ${Math.max(1, replicas - 1)} or ${replicas + 1}`);
@@ -117,14 +137,17 @@ function checkReplicas(p: Problems, replicas: number, storage: StorageType): voi
 }
 
 /**
- * The cluster's configuration: audit on by default, writing to the audit volume; and the in-cluster Kubernetes auth
- * mount the Raft snapshot job logs in with, owned by the configuration (so that declaring it later moves nothing).
+ * The cluster's configuration: audit on by default, writing to the audit volume (to stdout in dev mode, which has no
+ * volume); and the in-cluster Kubernetes auth mount the Raft snapshot job logs in with, owned by the configuration (so
+ * that declaring it later moves nothing).
  */
-function resolveClusterConfig(p: Problems, config: VaultConfigArgs, auditVolume: boolean, snapshotMount: string | undefined, subject: string): ClusterSettings["config"] {
+function resolveClusterConfig(p: Problems, config: VaultConfigArgs, auditLog: "volume" | "stdout" | "none", snapshotMount: string | undefined, subject: string): ClusterSettings["config"] {
+    const auditVolume = auditLog === "volume";
+    const defaultAudit = auditLog === "none" ? [] : [{ type: "file" as const, path: "file", options: { file_path: auditVolume ? DEFAULT_AUDIT_FILE : "stdout" } }];
     const kubernetesAuth = config.kubernetesAuth ?? [];
     const args: VaultConfigArgs = {
         ...config,
-        auditDevices: config.auditDevices ?? (auditVolume ? [{ type: "file", path: "file", options: { file_path: DEFAULT_AUDIT_FILE } }] : []),
+        auditDevices: config.auditDevices ?? defaultAudit,
         kubernetesAuth: snapshotMount === undefined || kubernetesAuth.some((k) => (k.path ?? "kubernetes") === snapshotMount)
             ? config.kubernetesAuth : [...kubernetesAuth, { path: snapshotMount, roles: {} }],
     };

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import { Service } from "@pulumi/kubernetes/core/v1/service";
+import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { Provider } from "@pulumi/vault/provider";
 import { AwsBackend } from "../aws/backend";
@@ -9,14 +11,16 @@ import { tlsMountDir } from "../tls/settings";
 import { createVaultRelease, serverConfigFor } from "../chart/release";
 import { renderServerConfig } from "../chart/serverConfig";
 import { DEFAULT_VAULT_IMAGE } from "../chart/settings";
-import { BootstrapInput, createBootstrap, custodySpec } from "../bootstrap/bootstrap";
+import { BootstrapInput, createBootstrap, createDevProvider, custodySpec } from "../bootstrap/bootstrap";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import { VaultConfig } from "../config/vaultConfig";
 import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
 import { certificateFingerprint, contentDigest, VaultRaftMembership, VaultRollout, VaultSealGuard } from "../rollout";
 import { TYPE_PREFIX } from "../typeTokens";
-import { clusterNames, serverCertificateNames, TLS_FILES, VAULT_PORT } from "./names";
-import type { VaultClusterArgs } from "./args";
+import { transitKeyId } from "../seal/transit";
+import { createTransitSealSecrets } from "../seal/transitSecrets";
+import { ClusterNames, clusterNames, devRootTokenSecret, serverCertificateNames, TLS_FILES, VAULT_PORT } from "./names";
+import type { StorageType, VaultClusterArgs } from "./args";
 import { ClusterSettings, resolveClusterSettings } from "./settings";
 
 /**
@@ -24,7 +28,7 @@ import { ClusterSettings, resolveClusterSettings } from "./settings";
  * every public property of a component is an output of its multi-language schema, and these are resources of this
  * program, not values another language could receive.
  */
-const handles = new WeakMap<VaultCluster, { provider: Provider; init: VaultInit; config: VaultConfig }>();
+const handles = new WeakMap<VaultCluster, { provider: Provider; init?: VaultInit; config: VaultConfig }>();
 
 /**
  * HashiCorp Vault on Kubernetes, production-shaped: AWS backend (DynamoDB, KMS, IRSA), TLS, the official Helm chart in
@@ -76,95 +80,37 @@ export class VaultCluster extends pulumi.ComponentResource {
             : pulumi.output(s.namespace);
         const names = pulumi.all([s.namespace, s.replicas]).apply(([ns, replicas]) => clusterNames(s.releaseName, ns, replicas, s.tls.enabled ? "https" : "http"));
 
-        const aws = s.aws ? new AwsBackend(name, {
-            aws: s.aws, releaseName: s.releaseName, namespace: s.namespace, serviceAccount: s.releaseName,
-            custody: s.bootstrap.custody.type === "aws-secrets-manager" ? s.bootstrap.custody : undefined,
-            engineRoles: s.config.settings.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles)),
-            custodyReplicas: custodyReplicas(s.operations.backup.custodyReplicas),
-        }, parent) : undefined;
-        const tls = s.tls.enabled ? new ServerTls(name, {
-            tls: s.tls, namespace, fullname: s.releaseName,
-            certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses]).apply(([n, host, dns, ips]) =>
-                serverCertificateNames(n, { ingressHost: host, dnsNames: dns, ipAddresses: ips })),
-        }, parent) : undefined;
-        // Clients trust the CA, and during a CA change the previous one too.
-        this.caCertPem = tls ? tls.trustedCaPem : pulumi.output("");
-
-        const bootstrapInput = bootstrapInputOf(s);
-        const kube = { kubeconfig: s.bootstrap.kubeconfig, context: s.bootstrap.kubeContext, timeoutSeconds: s.bootstrap.timeoutSeconds };
-        const custody = custodySpec(bootstrapInput, { custodySecretArns: aws?.custodySecretArns, region: aws?.region });
-        // Raft peers of the pods a shrink deletes leave before the release deletes them.
-        const membership = s.storage === "raft" ? new VaultRaftMembership(`${name}-raft`, {
-            namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
-            caCertPem: s.tls.enabled ? this.caCertPem : undefined,
-        }, parent) : undefined;
-
-        // A seal change the rollout cannot migrate is refused before the release writes it into the configuration.
-        const sealGuard = new VaultSealGuard(`${name}-seal`, { seal: s.seal, keyId: s.seal === "awskms" ? aws?.kmsKeyArn : undefined }, parent);
-
-        // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
-        // calls KMS at start). Table, key and role reach the release through its values.
-        const serverConfig = pulumi.output({
-            fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage: s.storage, seal: s.seal, ui: s.chart.ui.enabled,
-            tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
-            region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
-        }).apply((plain) => renderServerConfig(withTelemetry(serverConfigFor(plain), s.operations.monitoring)));
-        const release = createVaultRelease(name, {
-            releaseName: s.releaseName, namespace, chart: s.chart, values: s.values,
-            slots: {
-                serverConfig,
-                roleArn: aws?.roleArn,
-                region: aws?.region,
-                caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
-            },
-        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard) });
-
+        const servers = s.mode === "dev"
+            ? deployDevServer(name, s, namespace, this)
+            : deployServers(name, s, { namespace, names }, this);
+        this.caCertPem = servers.caCertPem;
+        const release = servers.release;
         this.namespace = release.status.namespace.apply((ns) => ns ?? "");
         this.releaseName = release.status.name.apply((n) => n ?? s.releaseName);
         this.address = pulumi.all([release.status, names]).apply(([, n]) => n.address);
         this.externalAddress = externalAddressOf(name, s, release, parent);
-        this.tableName = aws?.tableName;
-        this.kmsKeyArn = aws?.kmsKeyArn;
-        this.roleArn = aws?.roleArn;
+        this.tableName = servers.aws?.tableName;
+        this.kmsKeyArn = servers.aws?.kmsKeyArn;
+        this.roleArn = servers.aws?.roleArn;
         this.serviceAccountName = release.status.apply(() => s.releaseName);
-
-        const bootstrap = createBootstrap(name, bootstrapInput, { release, caCertPem: this.caCertPem, custody }, this);
-        this.rootToken = pulumi.secret(bootstrap.rootToken);
-        this.custodyDescription = bootstrap.init.custodyDescription;
-
-        // What the pods run: when it changes, the rollout replaces them in the order an HA upgrade needs (standbys, then
-        // the active node after a step-down); a renewed certificate is reloaded with SIGHUP instead.
-        const image = s.chart.server.image;
-        const rollout = new VaultRollout(`${name}-rollout`, {
-            namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
-            stateRecords: s.bootstrap.custody.type === "state" ? bootstrap.init.stateRecords.apply((r) => r ?? {}) : undefined,
-            caCertPem: s.tls.enabled ? this.caCertPem : undefined,
-            image: `${image?.repository ?? DEFAULT_VAULT_IMAGE.repository}:${image?.tag ?? DEFAULT_VAULT_IMAGE.tag}`,
-            serverConfigDigest: serverConfig.apply(contentDigest),
-            chartVersion: s.chart.version,
-            environment: s.chart.server.extraEnv,
-            roleArn: aws?.roleArn,
-            certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
-            caFingerprint: tls?.caCertPem.apply(certificateFingerprint),
-            certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,
-            storage: s.storage,
-            seal: s.seal,
-        }, { ...parent, dependsOn: [release, bootstrap.init] });
-        this.activePod = rollout.activePod;
+        this.rootToken = pulumi.secret(servers.rootToken);
+        this.custodyDescription = servers.custodyDescription;
+        this.activePod = servers.activePod;
+        const aws = servers.aws;
 
         // The configuration waits for the rollout: the provider must not race a step-down.
-        const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: bootstrap.provider, deletedWith: release, dependsOn: [rollout] });
+        const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: servers.provider, deletedWith: release, dependsOn: [servers.ready] });
         this.appRoleIds = pulumi.output(config.appRoleIds);
         this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
-        handles.set(this, { provider: bootstrap.provider, init: bootstrap.init, config });
+        handles.set(this, { provider: servers.provider, init: servers.init, config });
 
         const ops = s.operations;
         if (ops.monitoring) {
-            createMonitoring(name, ops.monitoring, { namespace, vaultProvider: bootstrap.provider, release, activeAddress: ops.context.activeAddress }, parent);
+            createMonitoring(name, ops.monitoring, { namespace, vaultProvider: servers.provider, release, activeAddress: ops.context.activeAddress }, parent);
         }
         if (ops.backup.raftSnapshots) {
             createRaftSnapshots(name, ops.backup.raftSnapshots, {
-                namespace, vaultProvider: bootstrap.provider, release, authMountDependsOn: [config], oidc: ops.context.oidc, tags: ops.context.tags,
+                namespace, vaultProvider: servers.provider, release, authMountDependsOn: [config], oidc: ops.context.oidc, tags: ops.context.tags,
             }, parent);
         }
         if (aws && ops.alarms) {
@@ -192,7 +138,9 @@ export class VaultCluster extends pulumi.ComponentResource {
 
     /** @deprecated Use `custodyDescription` (and `rootToken`); the init step's resource, for `dependsOn`. */
     get init(): VaultInit {
-        return handles.get(this)!.init;
+        const init = handles.get(this)!.init;
+        if (!init) throw new Error("VaultCluster.init: mode \"dev\" has no init step");
+        return init;
     }
 
     /** @deprecated Use `appRoleIds` / `appRoleSecretIds`; the configuration component, for `dependsOn`. */
@@ -201,17 +149,139 @@ export class VaultCluster extends pulumi.ComponentResource {
     }
 }
 
+/** What deploying the servers yields, in every mode. */
+interface DeployedServers {
+    release: Release;
+    provider: Provider;
+    /** The resource the configuration waits for: the rollout, or the dev server's release. */
+    ready: pulumi.Resource;
+    caCertPem: pulumi.Output<string>;
+    rootToken: pulumi.Output<string>;
+    custodyDescription: pulumi.Output<string>;
+    activePod: pulumi.Output<string>;
+    aws?: AwsBackend;
+    init?: VaultInit;
+}
+
+/**
+ * The HA and standalone servers: AWS backend, TLS, Raft membership and the seal guard before the release; the init
+ * step and the rollout after it.
+ */
+function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi.Output<string>; names: pulumi.Output<ClusterNames> }, cluster: VaultCluster): DeployedServers {
+    const parent = { parent: cluster };
+    const { namespace, names } = at;
+    const storage = s.storage;
+    if (storage === "inmem") throw new Error("deployServers: the dev server is deployed by deployDevServer");
+    const aws = s.aws ? new AwsBackend(name, {
+        aws: s.aws, releaseName: s.releaseName, namespace: s.namespace, serviceAccount: s.releaseName,
+        custody: s.bootstrap.custody.type === "aws-secrets-manager" ? s.bootstrap.custody : undefined,
+        engineRoles: s.config.settings.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles)),
+        custodyReplicas: custodyReplicas(s.operations.backup.custodyReplicas),
+    }, parent) : undefined;
+    const tls = s.tls.enabled ? new ServerTls(name, {
+        tls: s.tls, namespace, fullname: s.releaseName,
+        certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses]).apply(([n, host, dns, ips]) =>
+            serverCertificateNames(n, { ingressHost: host, dnsNames: dns, ipAddresses: ips })),
+    }, parent) : undefined;
+    // Clients trust the CA, and during a CA change the previous one too.
+    const caCertPem = tls ? tls.trustedCaPem : pulumi.output("");
+
+    const bootstrapInput = bootstrapInputOf(s, storage);
+    const kube = { kubeconfig: s.bootstrap.kubeconfig, context: s.bootstrap.kubeContext, timeoutSeconds: s.bootstrap.timeoutSeconds };
+    const custody = custodySpec(bootstrapInput, { custodySecretArns: aws?.custodySecretArns, region: aws?.region });
+    // Raft peers of the pods a shrink deletes leave before the release deletes them.
+    const membership = storage === "raft" ? new VaultRaftMembership(`${name}-raft`, {
+        namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
+        caCertPem: s.tls.enabled ? caCertPem : undefined,
+    }, parent) : undefined;
+
+    // A seal change the rollout cannot migrate is refused before the release writes it into the configuration.
+    const transit = s.transitSeal;
+    const sealKeyId = s.seal === "awskms" ? aws?.kmsKeyArn : transit ? transitKeyId(transit) : undefined;
+    const sealGuard = new VaultSealGuard(`${name}-seal`, { seal: s.seal, keyId: sealKeyId }, parent);
+    const transitSecrets = transit ? createTransitSealSecrets(name, s.releaseName, transit, namespace, parent) : [];
+
+    // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
+    // calls KMS at start). Table, key and role reach the release through its values.
+    const serverConfig = pulumi.output({
+        fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage, seal: s.seal, ui: s.chart.ui.enabled,
+        tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
+        region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
+        transit: transit && {
+            address: transit.address, keyName: transit.keyName, mountPath: transit.mountPath, caCert: transit.caCertPem !== undefined, tlsServerName: transit.tlsServerName,
+        },
+    }).apply((plain) => renderServerConfig(withTelemetry(serverConfigFor(plain), s.operations.monitoring)));
+    const release = createVaultRelease(name, {
+        releaseName: s.releaseName, namespace, chart: s.chart, values: s.values,
+        slots: {
+            serverConfig,
+            roleArn: aws?.roleArn,
+            region: aws?.region,
+            caCertBase64: caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
+        },
+    }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard, ...transitSecrets) });
+
+    const bootstrap = createBootstrap(name, bootstrapInput, { release, caCertPem, custody }, cluster);
+
+    // What the pods run: when it changes, the rollout replaces them in the order an HA upgrade needs (standbys, then
+    // the active node after a step-down); a renewed certificate is reloaded with SIGHUP instead.
+    const image = s.chart.server.image;
+    const rollout = new VaultRollout(`${name}-rollout`, {
+        namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
+        stateRecords: s.bootstrap.custody.type === "state" ? bootstrap.init.stateRecords.apply((r) => r ?? {}) : undefined,
+        caCertPem: s.tls.enabled ? caCertPem : undefined,
+        image: `${image?.repository ?? DEFAULT_VAULT_IMAGE.repository}:${image?.tag ?? DEFAULT_VAULT_IMAGE.tag}`,
+        serverConfigDigest: serverConfig.apply(contentDigest),
+        chartVersion: s.chart.version,
+        environment: s.chart.server.extraEnv,
+        roleArn: aws?.roleArn,
+        certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
+        caFingerprint: tls?.caCertPem.apply(certificateFingerprint),
+        certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,
+        storage,
+        seal: s.seal,
+    }, { ...parent, dependsOn: [release, bootstrap.init] });
+    return {
+        release, provider: bootstrap.provider, ready: rollout, caCertPem, rootToken: bootstrap.rootToken,
+        custodyDescription: bootstrap.init.custodyDescription, activePod: rollout.activePod, aws, init: bootstrap.init,
+    };
+}
+
+/**
+ * The dev server: a generated root token in a Secret (the pod reads it from there; the `rootToken` output is the
+ * secret), the release, and the Vault provider logged in with the token. No AWS, TLS, init step, custody or rollout.
+ */
+function deployDevServer(name: string, s: ClusterSettings, namespace: pulumi.Output<string>, cluster: VaultCluster): DeployedServers {
+    const parent = { parent: cluster };
+    const token = new RandomPassword(`${name}-dev-root-token`, { length: 32, special: false }, parent).result;
+    const tokenSecret = new Secret(`${name}-dev-root-token`, {
+        metadata: { name: devRootTokenSecret(s.releaseName), namespace },
+        type: "Opaque",
+        stringData: { token },
+    }, parent);
+    const release = createVaultRelease(name, {
+        releaseName: s.releaseName, namespace, chart: s.chart, values: s.values, slots: {},
+    }, { ...parent, dependsOn: [tokenSecret] });
+    const reach = { bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: false, ingress: s.chart.ingress };
+    const provider = createDevProvider(name, reach, { release, rootToken: token }, cluster);
+    return {
+        release, provider, ready: release, caCertPem: pulumi.output(""), rootToken: token,
+        custodyDescription: pulumi.output("none: dev mode keeps no init response (the root token is the rootToken output)"),
+        activePod: release.status.apply(() => `${s.releaseName}-0`),
+    };
+}
+
 /** What the bootstrap stage reads of the cluster's settings. */
-function bootstrapInputOf(s: ClusterSettings): BootstrapInput {
+function bootstrapInputOf(s: ClusterSettings, storage: StorageType): BootstrapInput {
     return {
         bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
-        storage: s.storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
+        storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
         ingress: s.chart.ingress,
         adminScope: {
             kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
             awsMounts: s.config.settings.aws.map((a) => a.path),
             transitMounts: s.config.settings.transit.map((t) => t.path),
-            raft: s.storage === "raft",
+            raft: storage === "raft",
         },
     };
 }

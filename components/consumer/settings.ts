@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesAuthRole } from "../config/args";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION } from "../chart/settings";
-import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsLabel, isDnsName, isDuration, isMountPath, isPolicyPath, knownNow, mapKnown } from "../validation";
+import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsLabel, isDnsName, isDuration, isMountPath, isPolicyPath, isVaultUrl, knownNow, mapKnown } from "../validation";
 import type {
     ConsumerChart, ConsumerCsi, ConsumerDynamicSecret, ConsumerExternalSecrets, ConsumerKubernetesAuth, ConsumerSecretsOperator,
     ConsumerStaticSecret, ConsumerVaultAuth, VaultConsumerClusterArgs,
@@ -224,7 +224,7 @@ function url(p: Problems, subject: string, field: string, value: pulumi.Input<st
  */
 export function resolveConsumerSettings(p: Problems, name: string, args: VaultConsumerClusterArgs, subject: string): ConsumerSettings {
     const vaultAddress = url(p, subject, "vaultAddress", args.vaultAddress,
-        { test: isVaultAddress, problem: "is not an https URL of Vault", fix: "e.g. VaultCluster.externalAddress, \"https://vault.example.com\"" });
+        { test: (v: string) => isVaultUrl(v), problem: "is not an https URL of Vault", fix: "e.g. VaultCluster.externalAddress, \"https://vault.example.com\"" });
     const vaultCaCertPem = args.vaultCaCertPem === undefined ? undefined
         : caCertPem(p, subject, "vaultCaCertPem", args.vaultCaCertPem, "pass the PEM of the CA that signed Vault's certificate");
     if (knownNow(args.vaultAddress)?.startsWith("http://") && args.vaultCaCertPem !== undefined) {
@@ -258,16 +258,6 @@ export function resolveConsumerSettings(p: Problems, name: string, args: VaultCo
               .filter((n) => n !== "kube-system" && n !== "default")
         : [];
     return { name, vaultAddress, vaultCaCertPem, auth, namespaces, namespace, agent, csiDriver, secretsOperator, externalSecrets };
-}
-
-/** Vault's API address: an http(s) URL of a host, without path, query or credentials. */
-function isVaultAddress(value: string): boolean {
-    try {
-        const u = new URL(value);
-        return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "" && (u.pathname === "/" || u.pathname === "") && !u.search && !u.username;
-    } catch {
-        return false;
-    }
 }
 
 /** An integration that is present and not switched off. */

@@ -1,3 +1,4 @@
+import type { ServerStorage } from "../cluster/modes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsSettings } from "../aws/settings";
 import { AUDIT_MOUNT_PATH, releaseNames, TLS_FILES, VAULT_PORT } from "../cluster/names";
@@ -16,7 +17,7 @@ export interface OperationsContext {
     releaseName: string;
     /** The chart's fullname: pods `<fullname>-N`, services `<fullname>-active`, `<fullname>-internal`. */
     fullname: string;
-    storage: "dynamodb" | "raft";
+    storage: ServerStorage;
     replicas: number;
     /** `https://<fullname>-active.<namespace>.svc:8200`: the active node, which answers snapshot requests itself. */
     activeAddress: string;
@@ -49,7 +50,7 @@ export interface OperationsContextInput {
     name: string;
     namespace: pulumi.Input<string>;
     releaseName: string;
-    storage: "dynamodb" | "raft";
+    storage: ServerStorage;
     replicas: pulumi.Input<number>;
     tls: { enabled: boolean; secretName: pulumi.Input<string> };
     aws?: AwsSettings;

@@ -1,3 +1,4 @@
+import type { ServerStorage } from "../cluster/modes";
 /**
  * The Grafana dashboard, rendered from plain options. `grafana-dashboard.json` next to this file is its rendering with
  * both storage rows (a test keeps the two equal): import it into Grafana as it is.
@@ -8,7 +9,7 @@ export interface DashboardOptions {
     /** Default of the `fullname` variable (pods `<fullname>-N`). */
     fullname: string;
     /** Storage rows to show. */
-    storage: ("dynamodb" | "raft")[];
+    storage: ServerStorage[];
 }
 
 interface Target {

@@ -1,3 +1,4 @@
+import type { ServerStorage } from "../cluster/modes";
 import type { TelemetryConfig } from "../chart/serverConfig";
 import { Problems, durationSeconds, isDnsLabel, isDuration, isPlainObject } from "../validation";
 import { MetricsAccess, type Monitoring } from "./args";
@@ -17,7 +18,7 @@ export interface ScrapeTarget {
     tlsSecretName?: string;
     /** PromQL matchers selecting the server pods' series: `namespace="vault", pod=~"vault-[0-9]+"`. */
     selector: string;
-    storage: "dynamodb" | "raft";
+    storage: ServerStorage;
     replicas: number;
     /** PVCs of the audit volumes (`audit-<fullname>-N`), when audit storage is on. */
     auditClaimPattern?: string;

@@ -109,6 +109,7 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
         initializedAt: "2026-01-01T00:00:00.000Z",
         custodyDescription: `mock ${i.custody.type} custody`,
     }),
+    "random:index/randomPassword:RandomPassword": (n, i) => ({ result: `mock${n.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(i.length ?? 16, "x") }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
     // The token controller fills a service-account-token Secret with the service account's token (base64, as all Secret data).
