@@ -30,7 +30,7 @@ describe("VaultCluster's day-2 steps", () => {
         assert.equal(inputs.storage, "dynamodb");
         assert.equal(inputs.seal, "awskms");
         assert.equal(inputs.custody.type, "aws-secrets-manager", "the token and keys are read from the init step's own custody");
-        assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "stateRecords"]);
+        assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "secretEnvironmentDigest", "stateRecords"]);
         const config = d.recorder.resources.find((r) => r.type === "vault-cluster:index:VaultConfig")!;
         assert.ok(config.dependencies.includes(rollout.urn), "the provider does not race a step-down");
         assert.equal(d.recorder.ofType(DYNAMIC).filter((r) => r.name.endsWith("-raft")).length, 0, "no Raft membership with DynamoDB");

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { VaultCluster } from "../components";
 import type { VaultClusterArgs } from "../components";
 import { preferredPort } from "../components/bootstrap/tunnel";
+import { contentDigest } from "../components/rollout";
 import { isSecretOutput, isSecretValue, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
 import { IRSA, LOCAL, deploy, renderedValues } from "./support/cluster";
@@ -180,6 +181,9 @@ describe("transit seal: unsealed by a key-holder Vault", () => {
     it("counts as an auto-unseal seal: recovery keys, and a seal guard keyed on holder, mount and key", async () => {
         const d = await deploy(TRANSIT);
         assert.equal(unwrapSecrets(d.recorder.named(DYNAMIC, "-init").inputs).seal, "transit");
+        const rollout = d.recorder.named(DYNAMIC, "-rollout").inputs;
+        assert.ok(isSecretValue(rollout.secretEnvironmentDigest), "a new token restarts the pods: the rollout sees its digest, as a secret");
+        assert.equal(unwrapSecrets(rollout.secretEnvironmentDigest), contentDigest(TOKEN));
         const guard = unwrapSecrets(d.recorder.named(DYNAMIC, "-seal").inputs);
         assert.deepEqual({ seal: guard.seal, keyId: guard.keyId }, { seal: "transit", keyId: "https://vault-keys.example.com:8200/v1/seal-transit/keys/autounseal" });
         assert.deepEqual(d.recorder.resources.filter((r) => r.type.startsWith("aws:")), [], "with Raft, no AWS");

@@ -235,6 +235,7 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
         chartVersion: s.chart.version,
         environment: s.chart.server.extraEnv,
         roleArn: aws?.roleArn,
+        secretEnvironmentDigest: transit ? pulumi.secret(transit.token.apply(contentDigest)) : undefined,
         certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
         caFingerprint: tls?.caCertPem.apply(certificateFingerprint),
         certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,

@@ -39,6 +39,7 @@ export interface VaultRolloutInputs extends ClusterAccessInputs {
     chartVersion: string;
     environment: Record<string, string>;
     roleArn?: string;
+    secretEnvironmentDigest?: string;
     certificateFingerprint?: string;
     caFingerprint?: string;
     certificateFile?: string;
@@ -68,7 +69,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Inputs that change what the pods run: their change is a pending rollout in the preview. */
 const POD_INPUTS: (keyof VaultRolloutInputs)[] = [
-    "image", "serverConfigDigest", "chartVersion", "environment", "roleArn", "certificateFingerprint", "caFingerprint", "seal", "storage", "replicas",
+    "image", "serverConfigDigest", "chartVersion", "environment", "roleArn", "secretEnvironmentDigest", "certificateFingerprint", "caFingerprint", "seal", "storage", "replicas",
 ];
 
 function log(message: string): void {
@@ -101,9 +102,12 @@ async function withAccess<T>(i: ClusterAccessInputs, fn: (t: PodTransport, c: Cr
     return fn(transport, custodyCredentials(i.custody, i.stateRecords));
 }
 
-/** A new IAM role or CA reaches only pods created after it: when either changes, every pod existing then restarts. */
+/**
+ * A new IAM role, CA or Secret-held environment (the transit seal's token) reaches only pods created after it: when one
+ * changes, every pod existing then restarts.
+ */
 function restartKey(i: VaultRolloutInputs): string {
-    return createHash("sha256").update(JSON.stringify([i.roleArn ?? "", i.caFingerprint ?? ""])).digest("hex").slice(0, 16);
+    return createHash("sha256").update(JSON.stringify([i.roleArn ?? "", i.caFingerprint ?? "", i.secretEnvironmentDigest ?? ""])).digest("hex").slice(0, 16);
 }
 
 function rolloutOutputs(inputs: VaultRolloutInputs, report: RolloutReport, pendingRestart?: VaultRolloutOutputs["pendingRestart"]): VaultRolloutOutputs {
