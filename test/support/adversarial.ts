@@ -25,6 +25,10 @@ const wildcards = builders("wildcards and malformed ARNs (IAM)");
 const secrets = builders("secrets never echoed");
 const clear = builders("clear text where TLS is on");
 const p = (list: { path: string; capabilities: string[] }[]) => list;
+const modes = builders("modes and seals that cannot hold");
+/** A dev cluster: nothing of the local cluster's storage, seal or custody. */
+const dev = (extra: Record<string, unknown>) => ({ storage: undefined, seal: undefined, bootstrap: undefined, mode: "dev", ...extra });
+const transit = (extra: Record<string, unknown>) => ({ seal: { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: TOKEN, ...extra } });
 
 export const ADVERSARIAL_CASES: Refusal[] = [
     names.config({ policies: { Default: p([{ path: "kv/*", capabilities: ["read"] }]) } }, "policies.Default", /is reserved \(Vault folds policy names to lower case, so it would replace "default", which every token carries\)/),
@@ -147,6 +151,20 @@ export const ADVERSARIAL_CASES: Refusal[] = [
         "jwtAuth[0].roles.ci.boundClaims", /every project and pipeline on the issuer could log in/),
     clear.config({ kubernetesAuth: [{ roles: { r: { ...role, serviceAccountNames: ["*"], namespaces: ["*"] } } }] }, "kubernetesAuth[0].roles.r.serviceAccountNames",
         /binds every service account in every namespace/),
+    modes.cluster(dev({ seal: { type: "awskms" } }), "seal", /does not apply to mode "dev": the dev server is unsealed at start/),
+    modes.cluster(dev({ bootstrap: { custody: { type: "state" } } }), "bootstrap.custody", /does not apply to mode "dev": the dev server is initialized at start/),
+    modes.cluster(dev({ bootstrap: { revokeRootToken: true } }), "bootstrap.revokeRootToken", /the generated root token is the dev server's only credential/),
+    modes.cluster(dev({ tls: { ca: { certPem: CERT, keyPem: EC_KEY } } }), "tls.ca", /the dev server serves plain HTTP/, [KEY_BODY]),
+    modes.awsCluster({ mode: "dev" }, "irsa", /the dev server creates no AWS resource/),
+    modes.cluster({ mode: "standalone", replicas: 3 }, "replicas", /is not 1: the standalone mode runs one server/),
+    modes.cluster({ chart: { values: { server: { dev: { enabled: true } } } } }, "chart.values.server.dev.enabled", /contradicts the value this component manages \(false\)/),
+    modes.cluster(transit({ address: `https://unseal:${PASSWORD}@keys.example.com` }), "seal.address", /is not a URL without credentials/, [PASSWORD, TOKEN]),
+    modes.cluster(transit({ address: "http://keys.example.com:8200" }), "seal.address", /is not an https URL of the key holder Vault/, [TOKEN]),
+    modes.cluster(transit({ token: undefined }), "seal.token", /is required with the transit seal/),
+    modes.cluster(transit({ keyName: "../sys" }), "seal.keyName", /is not a transit key name/, [TOKEN]),
+    modes.cluster(transit({ mountPath: "../sys" }), "seal.mountPath", /is not a Vault mount path/, [TOKEN]),
+    modes.cluster(transit({ caCertPem: EC_KEY }), "seal.caCertPem", /is not a PEM certificate/, [KEY_BODY, TOKEN]),
+    modes.awsCluster({ seal: { type: "awskms", token: TOKEN } }, "seal.token", /does not apply to the awskms seal/, [TOKEN]),
 ];
 
 /** The OIDC provider of the tests' EKS cluster (a function: the module loads before the support module's constants). */
