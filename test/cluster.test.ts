@@ -3,8 +3,10 @@ import { DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS, READINESS_PATH } from "../component
 import { ACCOUNT_ID, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { VaultCluster } from "../components";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
-import { deploy, IRSA, LOCAL, serverHcl } from "./support/cluster";
+import { deploy, IRSA, LOCAL, renderedValues, serverHcl } from "./support/cluster";
 import { parseHcl } from "./support/hcl";
+import { refusedBy } from "./support/refusals";
+import { CHART_DEFAULTS, effectiveAffinity } from "./support/scheduling";
 
 const TABLE = "aws:dynamodb/table:Table";
 const KEY = "aws:kms/key:Key";
@@ -256,6 +258,42 @@ describe("VaultCluster on local Kubernetes (raft + shamir)", () => {
             })),
         }] });
         assert.equal(parsed.seal, undefined, "shamir is Vault's default seal: no seal block");
+    });
+});
+
+describe("VaultCluster pod anti-affinity (server.podAntiAffinity, injector.podAntiAffinity)", () => {
+    /** The chart's own term for a kind of pod, with the names of a release "vault" filled in. */
+    const chartTerm = (pods: "server" | "injector") =>
+        effectiveAffinity(CHART_DEFAULTS[pods].affinity, "vault", "vault").podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+
+    it("keeps the chart's required term by default", () => {
+        const v = renderedValues(LOCAL);
+        assert.ok(!("affinity" in v.server) && !("affinity" in v.injector));
+        assert.equal(chartTerm("server")[0].labelSelector.matchLabels.component, "server");
+        assert.equal(chartTerm("injector")[0].labelSelector.matchLabels.component, "webhook");
+    });
+
+    it("preferred: the chart's own term, as a preference (templated like the chart's, for tpl)", () => {
+        const v = renderedValues({ ...LOCAL, server: { podAntiAffinity: "preferred" }, injector: { podAntiAffinity: "preferred" } });
+        for (const pods of ["server", "injector"] as const) {
+            assert.match(v[pods].affinity, /\{\{ \.Release\.Name \}\}/);
+            assert.deepEqual(effectiveAffinity(v[pods].affinity, "vault", "vault"), {
+                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: chartTerm(pods).map((term: object) => ({ weight: 100, podAffinityTerm: term })) },
+            }, pods);
+        }
+        assert.deepEqual([...chartSchemaErrors(v), ...unknownChartKeys(v)], []);
+    });
+
+    it("none: an empty value, which the chart renders as no affinity; each kind of pod is set on its own", () => {
+        const v = renderedValues({ ...LOCAL, server: { podAntiAffinity: "none" }, injector: { podAntiAffinity: "required" } });
+        assert.equal(v.server.affinity, "");
+        assert.ok(!("affinity" in v.injector));
+        assert.deepEqual([...chartSchemaErrors(v), ...unknownChartKeys(v)], []);
+    });
+
+    it("refuses a value that is not one of the modes, naming them", async () => {
+        const error = await refusedBy(() => new VaultCluster("bad", { ...LOCAL, server: { podAntiAffinity: "soft" as any } }));
+        assert.match(error.message, /server\.podAntiAffinity = "soft": .*"required", "preferred", "none"/);
     });
 });
 

@@ -10,6 +10,7 @@ import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, installMocks, isSecretValue, Re
 import { ChartFixture, chartSchemaErrors, unknownChartKeys, VAULT_CHART } from "./support/chart";
 import { EXAMPLES_DIR, kubernetesDocuments, schemaRegistry } from "./support/examples";
 import { parseHcl } from "./support/hcl";
+import { localCluster, pendingPods, vaultPodGroups } from "./support/scheduling";
 
 const results: Record<string, PlanResult> = {};
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-plan-"));
@@ -215,6 +216,54 @@ describe("the stacks' consuming clusters (VaultConsumerCluster)", function () {
         assert.equal(volume.secret.secretName, caSecret.inputs.metadata.name);
         assert.equal(unwrapSecrets(caSecret.inputs).stringData[spc.vaultCACertPath.slice(mount.mountPath.length + 1)], FAKE_VAULT_CA_PEM);
         assert.ok(results.local.artifacts["consumers/csi/secrets-store-csi-driver.values.yaml"]);
+    });
+});
+
+describe("the local stack fits the cluster the README creates", function () {
+    this.timeout(60_000);
+    before(async () => {
+        results.local ??= await plan("local", { outDir: path.join(outDir, "local") });
+    });
+    const root = path.join(__dirname, "..");
+    const stackFile = fs.readFileSync(path.join(root, "stacks", "Pulumi.local.yaml"), "utf8");
+    /** The cluster-creating commands of the README's `local` row. */
+    const readmeCommands = (): string[] => {
+        const row = fs.readFileSync(path.join(root, "README.md"), "utf8").split("\n").find((l) => l.startsWith("| `local` |"));
+        assert.ok(row, "the README's stacks table has a local row");
+        return [...row!.matchAll(/`((?:kind create cluster|minikube start)[^`]*)`/g)].map((m) => m[1]);
+    };
+    /** Every hashicorp/vault release of the local plan (the cluster's and the CSI consumer's) with its pods. */
+    const vaultReleases = () => results.local.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "vault")
+        .map((r) => ({ name: r.inputs.name as string, groups: vaultPodGroups(unwrapSecrets(r.inputs.values), r.inputs.name) }));
+
+    it("names a kind and a minikube command in the README; the stack file's comment gives the kind one, whose context is the stack's", () => {
+        const clusters = readmeCommands().map(localCluster);
+        assert.deepEqual(clusters.map((c) => [c.command, c.context, c.nodes]), [["kind create cluster --name vault", "kind-vault", 1], ["minikube start", "minikube", 1]]);
+        const comment = stackFile.split("\n").filter((l) => l.startsWith("#")).join("\n");
+        assert.ok(comment.includes(`${clusters[0].command} && pulumi up -s local`), "the stack's comment shows the README's command");
+        assert.equal(parseYaml(stackFile).config["vault-cluster:environment"].kubernetes.kubeconfigContext, clusters[0].context);
+    });
+
+    it("schedules every server and injector pod on each cluster those commands create (one node)", () => {
+        const releases = vaultReleases();
+        assert.deepEqual(releases.map((r) => [r.name, r.groups.map((g) => `${g.pods} x${g.replicas}`)]), [["vault", ["server x3", "injector x2"]], ["vault-consumer", []]],
+            "the consumer's release runs only the CSI provider (a DaemonSet: one pod per node by design)");
+        for (const cluster of readmeCommands().map(localCluster)) {
+            assert.deepEqual(releases.flatMap((r) => pendingPods(r.groups, cluster.nodes)), [], `${cluster.command}: pods left Pending`);
+        }
+    });
+
+    it("finds the chart's own required anti-affinity Pending on one node, so the check above can fail", () => {
+        const values = unwrapSecrets(results.local.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "vault")!.inputs.values);
+        delete values.server.affinity;
+        delete values.injector.affinity;
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 1), [
+            "server: 2 of 3 (required anti-affinity, 1 node)", "injector: 1 of 2 (required anti-affinity, 1 node)",
+        ]);
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 3), [], "three nodes take the chart's default");
+        values.server.nodeSelector = { nodegroup: "hashicorp-vault-nodes" };
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 3), ["server: all 3 (nodeSelector {\"nodegroup\":\"hashicorp-vault-nodes\"} matches no node)"]);
+        assert.throws(() => localCluster("kind create cluster --name vault --config three-nodes.yaml"), /does not know what --config makes/);
     });
 });
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StorageType } from "../cluster/args";
+import type { PodAntiAffinity, StorageType } from "../cluster/args";
 import { AUDIT_MOUNT_PATH, TLS_FILES, VAULT_PORT } from "../cluster/names";
 import { tlsMountDir } from "../tls/settings";
 import { isPlainObject } from "../validation";
@@ -58,6 +58,36 @@ function placement(p: PodSettings): Record<string, unknown> {
     return compact({ nodeSelector: p.nodeSelector, tolerations: p.tolerations, resources: p.resources, image: p.image && compact({ ...p.image }) });
 }
 
+/** The labels the chart's own anti-affinity terms select its pods by (values.yaml `server.affinity`, `injector.affinity`). */
+const CHART_POD_LABELS = {
+    server: { name: "{{ template \"vault.name\" . }}", component: "server" },
+    injector: { name: "{{ template \"vault.name\" . }}-agent-injector", component: "webhook" },
+};
+
+/**
+ * The `affinity` value of one kind of pod; undefined keeps the chart's (required). The chart passes a string through
+ * `tpl`, so the term selects the pods by the same templated labels as the chart's own, whatever the release is named.
+ */
+function renderAntiAffinity(mode: PodAntiAffinity, pods: keyof typeof CHART_POD_LABELS): string | undefined {
+    if (mode === "required") return undefined;
+    // An empty value is the chart's documented way to drop the affinity ("for single node services such as Minikube").
+    if (mode === "none") return "";
+    const labels = CHART_POD_LABELS[pods];
+    return [
+        "podAntiAffinity:",
+        "  preferredDuringSchedulingIgnoredDuringExecution:",
+        "    - weight: 100",
+        "      podAffinityTerm:",
+        "        labelSelector:",
+        "          matchLabels:",
+        `            app.kubernetes.io/name: ${labels.name}`,
+        "            app.kubernetes.io/instance: \"{{ .Release.Name }}\"",
+        `            component: ${labels.component}`,
+        "        topologyKey: kubernetes.io/hostname",
+        "",
+    ].join("\n");
+}
+
 /**
  * The hashicorp/vault chart values, before `chart.values` is merged: HA mode, TLS files mounted, IRSA annotation,
  * region environment, a readiness probe that passes before init and fails while sealed, audit storage, injector, CSI,
@@ -80,6 +110,7 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
     const server = compact({
         ...placement(s.server),
         logLevel: s.server.logLevel,
+        affinity: renderAntiAffinity(s.server.podAntiAffinity, "server"),
         updateStrategyType: "OnDelete",
         readinessProbe: { enabled: true, path: READINESS_PATH },
         extraEnvironmentVars: env,
@@ -111,6 +142,7 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
               ...placement(s.injector),
               enabled: true,
               replicas: s.injector.replicas,
+              affinity: renderAntiAffinity(s.injector.podAntiAffinity, "injector"),
               leaderElector: { enabled: true },
               agentImage: s.injector.agentImage && compact({ ...s.injector.agentImage }),
               agentDefaults: { ...s.injector.agentDefaults },

@@ -56,6 +56,20 @@ export const UiServiceType = {
 } as const;
 export type UiServiceType = typeof UiServiceType[keyof typeof UiServiceType];
 
+/**
+ * How pods of one kind (server or injector) are kept apart on nodes. The chart requires one pod per node, so a
+ * cluster with fewer nodes than replicas leaves the rest Pending.
+ */
+export const PodAntiAffinity = {
+    /** The chart's: at most one pod per node (`requiredDuringScheduling`), so that losing a node loses one pod only. */
+    Required: "required",
+    /** Spread over nodes when there are enough (`preferredDuringScheduling`), several per node when not: for one-node clusters. */
+    Preferred: "preferred",
+    /** No anti-affinity: the scheduler may put every pod on one node. */
+    None: "none",
+} as const;
+export type PodAntiAffinity = typeof PodAntiAffinity[keyof typeof PodAntiAffinity];
+
 /** Vault's log level. */
 export const LogLevel = {
     Trace: "trace",
@@ -580,6 +594,12 @@ export interface Injector {
      */
     nodeSelector?: Record<string, string>;
     /**
+     * Pod anti-affinity of the injector pods: `"preferred"` or `"none"` lets more replicas than nodes run (kind,
+     * minikube). Applies to pods created after the change.
+     * @default "required"
+     */
+    podAntiAffinity?: PodAntiAffinity;
+    /**
      * Tolerations of the injector pods.
      * @default none
      */
@@ -685,6 +705,13 @@ export interface Server {
      * @default none
      */
     nodeSelector?: Record<string, string>;
+    /**
+     * Pod anti-affinity of the server pods: `"preferred"` or `"none"` lets more replicas than nodes run (kind, minikube),
+     * at the price of a node failure taking several of them. Applies to pods created after the change (the StatefulSet
+     * replaces pods only when the rollout deletes them).
+     * @default "required"
+     */
+    podAntiAffinity?: PodAntiAffinity;
     /**
      * Tolerations of the server pods.
      * @default none
