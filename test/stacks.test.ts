@@ -97,12 +97,14 @@ describe("the offline plan of every stack", function () {
         }
     });
 
-    it("prod has 5 replicas, VPC endpoints, an ingress with cert-manager, a restricted load balancer and a retired root token", () => {
+    it("prod has 5 replicas, VPC endpoints for DynamoDB, KMS and STS, an ingress with cert-manager, a restricted load balancer and a retired root token", () => {
         const values = parseYaml(results.prod.artifacts["chart-values.yaml"]);
         assert.equal(values.server.ha.replicas, 5);
         assert.equal(values.server.ingress.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
         assert.deepEqual(values.ui.loadBalancerSourceRanges, ["203.0.113.0/24", "10.0.0.0/8"]);
-        assert.equal(results.prod.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").length, 2);
+        assert.deepEqual(results.prod.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((r) => r.inputs.serviceName),
+            ["dynamodb", "kms", "sts"].map((service) => `com.amazonaws.eu-west-1.${service}`));
+        assert.equal(values.server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
         assert.match(results.prod.artifacts["vault/policies/pulumi-admin.hcl"], /path "my-kv\/config" \{/, "the admin policy covers the configured KV mount");
         assert.ok(results.prod.artifacts["vault/roles/jwt_v2/gitlab-role.json"]);
     });

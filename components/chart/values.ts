@@ -46,6 +46,8 @@ export interface ChartValuesInput {
     storage: StorageType;
     /** The cluster uses AWS: the role annotation and the region environment are set. */
     usesAws: boolean;
+    /** The pods reach STS through a VPC endpoint, which serves the regional name only. */
+    regionalSts: boolean;
     tls: { enabled: boolean; secretName: pulumi.Input<string> };
     chart: ChartSettings;
 }
@@ -104,6 +106,9 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
         // the storage backend reach them even when the cluster runs elsewhere.
         env.AWS_REGION = slot("region");
         if (v.storage === "dynamodb") env.AWS_DYNAMODB_REGION = slot("region");
+        // Vault's AWS SDK calls the global sts.amazonaws.com by default in older regions; the endpoint answers only
+        // sts.<region>.amazonaws.com.
+        if (v.regionalSts) env.AWS_STS_REGIONAL_ENDPOINTS = "regional";
     }
     Object.assign(env, s.server.extraEnv);
 

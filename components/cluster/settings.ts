@@ -86,7 +86,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         custodyInSecretsManager: bootstrap.custody.type === "aws-secrets-manager",
     });
     // Rendered once: the override check reads the same values the release receives.
-    const rendered = deepMerge(renderChartValues({ fullname: releaseName, replicas, storage: storage.type, usesAws, tls, chart }), operations.chartValues);
+    const rendered = deepMerge(renderChartValues({ fullname: releaseName, replicas, storage: storage.type, usesAws, regionalSts: aws?.vpcEndpoints?.sts ?? false, tls, chart }), operations.chartValues);
     for (const c of findValueConflicts(rendered, chart.values, chart.allowOverrides)) {
         p.add(`chart.values.${c.path}`, c.theirs, `contradicts the value this component manages (${c.ours === undefined ? "computed at deployment" : JSON.stringify(c.ours)})`,
             `set it through the typed argument, or list "${c.path}" in chart.allowOverrides if you mean it`);

@@ -102,8 +102,8 @@ export class VaultCluster extends pulumi.ComponentResource {
         // A seal change the rollout cannot migrate is refused before the release writes it into the configuration.
         const sealGuard = new VaultSealGuard(`${name}-seal`, { seal: s.seal, keyId: s.seal === "awskms" ? aws?.kmsKeyArn : undefined }, parent);
 
-        // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
-        // calls KMS at start). Table, key and role reach the release through its values.
+        // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (IRSA calls STS
+        // and the seal KMS at start), existing ones checked. Table, key and role reach the release through its values.
         const serverConfig = pulumi.output({
             fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage: s.storage, seal: s.seal, ui: s.chart.ui.enabled,
             tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
@@ -117,7 +117,8 @@ export class VaultCluster extends pulumi.ComponentResource {
                 region: aws?.region,
                 caCertBase64: this.caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
             },
-        }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard) });
+        }, { ...parent, dependsOn: pulumi.all(aws?.existingEndpoints ?? []).apply(() =>
+            present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard)) });
 
         this.namespace = release.status.namespace.apply((ns) => ns ?? "");
         this.releaseName = release.status.name.apply((n) => n ?? s.releaseName);
