@@ -85,6 +85,14 @@ describe("the offline plan of every stack", function () {
         assert.equal(mounts.find((m: any) => m.type === "vault:aws/secretBackend:SecretBackend").secretKey, "[secret]");
     });
 
+    it("plans a stack that reuses an existing endpoint, taking it as the one the stack names (pulumi up looks it up)", async () => {
+        const config = parseYaml(fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), "utf8")).config;
+        config["vault-cluster:environment"].cluster.vpcEndpoints.sts = { existingEndpointId: "vpce-0123456789abcdef0" };
+        const r = await plan("prod", { config });
+        assert.deepEqual(r.resources.filter((x) => x.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((x) => x.name), ["prod-dynamodb", "prod-kms"]);
+        assert.equal(parseYaml(r.artifacts["chart-values.yaml"]).server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
+    });
+
     it("local needs no AWS; dev and prod look up their EKS cluster and its OIDC provider", () => {
         assert.equal(results.local.resources.filter((r) => r.type.startsWith("aws:")).length, 0);
         for (const stack of ["dev", "prod"]) {
