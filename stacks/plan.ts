@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { installMocks, isSecretValue, RegisteredResource, settle, unwrapSecrets } from "../components/testing/mocks";
+import { installMocks, isSecretValue, MockRecorder, REGION, RegisteredResource, settle, unwrapSecrets } from "../components/testing/mocks";
 
 const ROOT = path.join(__dirname, "..");
 const PROGRAM = path.join(__dirname, "index.ts");
@@ -43,6 +43,21 @@ function stackConfig(stack: string): Record<string, unknown> {
     return (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> })?.config ?? {};
 }
 
+/**
+ * Offline there is no VPC to look existing endpoints up in: the plan takes each one the stack names as the region's
+ * endpoint of its service in the stack's VPC (`pulumi up` looks it up and checks that).
+ */
+function withAssumedEndpoints(recorder: MockRecorder, environment: any): MockRecorder {
+    const cluster = environment?.cluster ?? {};
+    for (const service of ["kms", "sts"]) {
+        const id = cluster.vpcEndpoints?.[service]?.existingEndpointId;
+        if (typeof id !== "string") continue;
+        recorder.vpcEndpoints[id] = { vpcId: cluster.vpcEndpoints.vpcId, serviceName: `com.amazonaws.${cluster.region ?? REGION}.${service}`,
+            privateDnsEnabled: true, state: "available", vpcEndpointType: "Interface" };
+    }
+    return recorder;
+}
+
 /** Runs the program for `stack` under mocks and collects what it would create. Throws the program's errors. */
 export async function plan(stack: string, options: PlanOptions = {}): Promise<PlanResult> {
     const log = options.log ?? (() => undefined);
@@ -50,7 +65,8 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<Pl
     const config = options.config ?? stackConfig(stack);
     // Pulumi passes structured config values to programs as JSON text, keyed "<project>:<key>".
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
-    const recorder = await installMocks({ project, stack });
+    const recorder = withAssumedEndpoints(new MockRecorder(), config[`${project}:environment`]);
+    await installMocks({ project, stack, recorder });
     log(`Running ${path.relative(ROOT, PROGRAM)} for stack ${stack} under mocks`);
 
     const failures: unknown[] = [];

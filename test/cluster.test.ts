@@ -1,10 +1,13 @@
 import { strict as assert } from "assert";
 import { DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS, READINESS_PATH } from "../components";
-import { ACCOUNT_ID, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { ACCOUNT_ID, FakeVpcEndpoint, MockRecorder, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { VaultCluster } from "../components";
+import type { VaultClusterArgs } from "../components";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
-import { deploy, IRSA, LOCAL, serverHcl } from "./support/cluster";
+import { deploy, IRSA, LOCAL, renderedValues, serverHcl } from "./support/cluster";
 import { parseHcl } from "./support/hcl";
+import { refusedBy } from "./support/refusals";
+import { CHART_DEFAULTS, effectiveAffinity } from "./support/scheduling";
 
 const TABLE = "aws:dynamodb/table:Table";
 const KEY = "aws:kms/key:Key";
@@ -12,6 +15,34 @@ const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const GET_ENDPOINT = "aws:ec2/getVpcEndpoint:getVpcEndpoint";
+const KMS_ENDPOINT = "vpce-0a1b2c3d4e5f6a7b8";
+const STS_ENDPOINT = "vpce-0123456789abcdef0";
+/** The account's endpoints in vpc-1, as getVpcEndpoint describes them. */
+const EXISTING_ENDPOINTS: Record<string, FakeVpcEndpoint> = Object.fromEntries([[KMS_ENDPOINT, "kms"], [STS_ENDPOINT, "sts"]].map(([id, service]) =>
+    [id, { vpcId: "vpc-1", serviceName: `com.amazonaws.${REGION}.${service}`, privateDnsEnabled: true, state: "available", vpcEndpointType: "Interface" }]));
+
+/** The distinct errors behind deployment failures, without the properties they surfaced through. */
+const reasons = (failures: unknown[]): string[] => [...new Set(failures.map((e) => String((e as Error).message ?? e).replace(/^(error serializing property "\w+": )+/, "")))];
+
+/** A cluster deployed where the given VPC endpoints exist, with the errors raised while its outputs resolved. */
+async function deployWithEndpoints(args: VaultClusterArgs, endpoints: Record<string, FakeVpcEndpoint>): Promise<{ recorder: MockRecorder; failures: unknown[] }> {
+    const failures: unknown[] = [];
+    const onRejection = (e: unknown) => failures.push(e);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const recorder = new MockRecorder();
+        Object.assign(recorder.vpcEndpoints, endpoints);
+        await installMocks({ recorder });
+        new VaultCluster("prod", args);
+        await settle().catch((e) => failures.push(e));
+        await new Promise((resolve) => setImmediate(resolve));
+        return { recorder, failures };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/prod-vault-0000`;
 const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/prod-vault`;
 const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
@@ -259,6 +290,42 @@ describe("VaultCluster on local Kubernetes (raft + shamir)", () => {
     });
 });
 
+describe("VaultCluster pod anti-affinity (server.podAntiAffinity, injector.podAntiAffinity)", () => {
+    /** The chart's own term for a kind of pod, with the names of a release "vault" filled in. */
+    const chartTerm = (pods: "server" | "injector") =>
+        effectiveAffinity(CHART_DEFAULTS[pods].affinity, "vault", "vault").podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+
+    it("keeps the chart's required term by default", () => {
+        const v = renderedValues(LOCAL);
+        assert.ok(!("affinity" in v.server) && !("affinity" in v.injector));
+        assert.equal(chartTerm("server")[0].labelSelector.matchLabels.component, "server");
+        assert.equal(chartTerm("injector")[0].labelSelector.matchLabels.component, "webhook");
+    });
+
+    it("preferred: the chart's own term, as a preference (templated like the chart's, for tpl)", () => {
+        const v = renderedValues({ ...LOCAL, server: { podAntiAffinity: "preferred" }, injector: { podAntiAffinity: "preferred" } });
+        for (const pods of ["server", "injector"] as const) {
+            assert.match(v[pods].affinity, /\{\{ \.Release\.Name \}\}/);
+            assert.deepEqual(effectiveAffinity(v[pods].affinity, "vault", "vault"), {
+                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: chartTerm(pods).map((term: object) => ({ weight: 100, podAffinityTerm: term })) },
+            }, pods);
+        }
+        assert.deepEqual([...chartSchemaErrors(v), ...unknownChartKeys(v)], []);
+    });
+
+    it("none: an empty value, which the chart renders as no affinity; each kind of pod is set on its own", () => {
+        const v = renderedValues({ ...LOCAL, server: { podAntiAffinity: "none" }, injector: { podAntiAffinity: "required" } });
+        assert.equal(v.server.affinity, "");
+        assert.ok(!("affinity" in v.injector));
+        assert.deepEqual([...chartSchemaErrors(v), ...unknownChartKeys(v)], []);
+    });
+
+    it("refuses a value that is not one of the modes, naming them", async () => {
+        const error = await refusedBy(() => new VaultCluster("bad", { ...LOCAL, server: { podAntiAffinity: "soft" as any } }));
+        assert.match(error.message, /server\.podAntiAffinity = "soft": .*"required", "preferred", "none"/);
+    });
+});
+
 describe("VaultCluster options", () => {
     it("supports provisioned billing, custom capacities and retaining the table", async () => {
         const d = await deploy({ irsa: IRSA, storage: { type: "dynamodb", billingMode: "PROVISIONED", readCapacity: 20, writeCapacity: 5, retainOnDelete: true, protect: false } });
@@ -320,28 +387,70 @@ describe("VaultCluster options", () => {
         assert.equal(await valueOf(d.cluster.roleArn!), roleArn);
     });
 
-    it("creates the DynamoDB gateway and KMS interface endpoints with private DNS", async () => {
+    it("creates the DynamoDB gateway and the KMS and STS interface endpoints with private DNS; the pods call STS by its regional name", async () => {
         const d = await deploy({ irsa: IRSA, vpcEndpoints: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], routeTableIds: ["rtb-1"], securityGroupIds: ["sg-1"] } });
-        const endpoints = d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs);
-        assert.deepEqual(endpoints.map((e) => [e.serviceName, e.vpcEndpointType]).sort(), [
-            [`com.amazonaws.${REGION}.dynamodb`, "Gateway"], [`com.amazonaws.${REGION}.kms`, "Interface"],
-        ]);
-        const kms = endpoints.find((e) => e.vpcEndpointType === "Interface")!;
-        assert.equal(kms.privateDnsEnabled, true);
-        assert.deepEqual(kms.subnetIds, ["subnet-a", "subnet-b"]);
-        assert.deepEqual(kms.securityGroupIds, ["sg-1"]);
-        assert.deepEqual(endpoints.find((e) => e.vpcEndpointType === "Gateway")!.routeTableIds, ["rtb-1"]);
-        // In private subnets the seal calls KMS when a pod starts: the pods come after the endpoints.
-        const urns = d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.urn);
+        const tags = { "managed-by": "pulumi", "vault-cluster": "prod" };
+        const interfaceEndpoint = (service: string) => ({
+            vpcId: "vpc-1", serviceName: `com.amazonaws.${REGION}.${service}`, vpcEndpointType: "Interface", privateDnsEnabled: true,
+            subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"], tags,
+        });
+        assert.deepEqual(Object.fromEntries(d.recorder.ofType(ENDPOINT).map((e) => [e.name, e.inputs])), {
+            "prod-dynamodb": { vpcId: "vpc-1", serviceName: `com.amazonaws.${REGION}.dynamodb`, vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"], tags },
+            "prod-kms": interfaceEndpoint("kms"),
+            "prod-sts": interfaceEndpoint("sts"),
+        });
+        // In private subnets IRSA calls STS and the seal KMS when a pod starts: the pods come after the endpoints.
+        const urns = d.recorder.ofType(ENDPOINT).map((e) => e.urn);
         assert.ok(urns.every((u) => d.recorder.one(RELEASE).dependencies.includes(u)));
+        assert.equal(d.values.server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
+        assert.deepEqual(d.recorder.invokes.filter((i) => i.token === GET_ENDPOINT), [], "nothing to look up");
     });
 
-    it("creates no KMS endpoint when only DynamoDB calls KMS (the Shamir seal)", async () => {
+    it("creates no KMS endpoint when only DynamoDB calls KMS (the Shamir seal), and the STS one still", async () => {
         const d = await deploy({ irsa: IRSA, seal: { type: "shamir" }, vpcEndpoints: { vpcId: "vpc-1", subnetIds: ["subnet-a"], routeTableIds: ["rtb-1"] } });
-        assert.deepEqual(d.recorder.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.vpcEndpointType), ["Gateway"]);
+        assert.deepEqual(d.recorder.ofType(ENDPOINT).map((e) => [e.name, e.inputs.serviceName]), [["prod-dynamodb", `com.amazonaws.${REGION}.dynamodb`], ["prod-sts", `com.amazonaws.${REGION}.sts`]]);
         const key = d.recorder.one(KEY);
         assert.deepEqual([key.protect, key.inputs.deletionWindowInDays], [true, 30], "the table's key keeps the safe lifecycle");
         assert.ok(!JSON.parse(d.recorder.one(ROLE_POLICY).inputs.policy).Statement.some((x: any) => x.Sid === "VaultSeal"));
+    });
+
+    it("reuses existing KMS and STS endpoints: creates only the gateway, looks each up, and starts the pods once both check out", async () => {
+        const d = await deployWithEndpoints({ irsa: IRSA, vpcEndpoints: {
+            vpcId: "vpc-1", routeTableIds: ["rtb-1"], kms: { existingEndpointId: KMS_ENDPOINT }, sts: { existingEndpointId: STS_ENDPOINT } } }, EXISTING_ENDPOINTS);
+        assert.deepEqual(d.failures, []);
+        assert.deepEqual(d.recorder.ofType(ENDPOINT).map((e) => e.name), ["prod-dynamodb"]);
+        assert.deepEqual(d.recorder.invokes.filter((i) => i.token === GET_ENDPOINT).map((i) => i.inputs.id).sort(), [KMS_ENDPOINT, STS_ENDPOINT].sort());
+        const values = unwrapSecrets(d.recorder.one(RELEASE).inputs.values);
+        assert.equal(values.server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
+        // The KMS key policy and the role's policy name no endpoint (no aws:sourceVpce condition) to keep in step.
+        for (const doc of [d.recorder.one(KEY).inputs.policy, d.recorder.one(ROLE_POLICY).inputs.policy]) assert.ok(!/sourceVpc/i.test(doc));
+    });
+
+    it("mixes: an existing STS endpoint, a created KMS one, and no STS endpoint at all with create: false", async () => {
+        const mixed = await deployWithEndpoints({ irsa: IRSA, vpcEndpoints: {
+            vpcId: "vpc-1", subnetIds: ["subnet-a"], routeTableIds: ["rtb-1"], sts: { existingEndpointId: STS_ENDPOINT } } }, EXISTING_ENDPOINTS);
+        assert.deepEqual(mixed.recorder.ofType(ENDPOINT).map((e) => e.name), ["prod-dynamodb", "prod-kms"]);
+        const none = await deploy({ irsa: IRSA, vpcEndpoints: { vpcId: "vpc-1", subnetIds: ["subnet-a"], routeTableIds: ["rtb-1"], sts: { create: false } } });
+        assert.deepEqual(none.recorder.ofType(ENDPOINT).map((e) => e.name), ["prod-dynamodb", "prod-kms"]);
+        assert.equal(none.values.server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, undefined, "STS is reached some other way, as before");
+    });
+
+    it("stops before the pods when an existing endpoint is another service's, in another VPC, without private DNS, or unknown", async () => {
+        const wrong = await deployWithEndpoints({ irsa: IRSA, vpcEndpoints: {
+            vpcId: "vpc-2", subnetIds: ["subnet-a"], routeTableIds: ["rtb-1"], sts: { existingEndpointId: KMS_ENDPOINT } } },
+            { [KMS_ENDPOINT]: { ...EXISTING_ENDPOINTS[KMS_ENDPOINT], privateDnsEnabled: false } });
+        assert.deepEqual(wrong.recorder.ofType(RELEASE), [], "no release");
+        // Every resource that waits for the pods fails with it (the engine prints each under its resource).
+        assert.deepEqual(reasons(wrong.failures), [
+            `vpcEndpoints.sts.existingEndpointId = "${KMS_ENDPOINT}" cannot serve the pods: serviceName is "com.amazonaws.${REGION}.kms", not "com.amazonaws.${REGION}.sts"; `
+            + `vpcId is "vpc-1", not "vpc-2"; privateDnsEnabled is false, not true. Fix: give the ID of the STS interface endpoint of VPC vpc-2 in ${REGION}, `
+            + "with private DNS enabled, or remove it to create one",
+        ]);
+        const unknown = await deployWithEndpoints({ irsa: IRSA, vpcEndpoints: {
+            vpcId: "vpc-1", routeTableIds: ["rtb-1"], kms: { existingEndpointId: KMS_ENDPOINT }, sts: { existingEndpointId: "vpce-0000000000000000f" } } }, EXISTING_ENDPOINTS);
+        assert.deepEqual(unknown.recorder.ofType(RELEASE), []);
+        // (AWS's own "no matching EC2 VPC Endpoint found"; the mock monitor passes a failed lookup on without its text.)
+        assert.ok(unknown.failures.length > 0, "the failed lookup stops the deployment");
     });
 
     it("exposes an ingress with cert-manager, adds the host to the certificate and reports the external address", async () => {

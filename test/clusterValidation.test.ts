@@ -121,3 +121,33 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assertProblem(await refused({ irsa: IRSA, storage: { type: "dynamodb", readCapacity: 5 } }), "storage.readCapacity", "5", /PROVISIONED/);
     });
 });
+
+describe("VaultCluster refuses VPC endpoints it cannot create or reuse, before registering anything", () => {
+    const VPC = { vpcId: "vpc-1", routeTableIds: ["rtb-1"] };
+    const KMS_ID = "vpce-0a1b2c3d4e5f6a7b8";
+
+    it("reusing and creating the same endpoint at once", async () => {
+        assertProblem(await refused({ irsa: IRSA, vpcEndpoints: { ...VPC, subnetIds: ["subnet-a"], kms: { create: true, existingEndpointId: KMS_ID } } }),
+            "vpcEndpoints.kms.create", "true", /one endpoint with private DNS per service.*remove vpcEndpoints\.kms\.create to use the existing endpoint, or remove vpcEndpoints\.kms\.existingEndpointId to create one/);
+    });
+
+    it("an endpoint to create without subnets, naming the endpoints that need them", async () => {
+        assertProblem(await refused({ irsa: IRSA, vpcEndpoints: VPC }), "vpcEndpoints.subnetIds", "(not set)",
+            /is required to create the kms and sts interface endpoints\. Fix: list one private subnet per availability zone/);
+        assertProblem(await refused({ irsa: IRSA, vpcEndpoints: { ...VPC, subnetIds: [], kms: { existingEndpointId: KMS_ID } } }), "vpcEndpoints.subnetIds", "[]",
+            /is required to create the sts interface endpoint\./);
+    });
+
+    it("subnets or security groups when every interface endpoint is reused or left out", async () => {
+        const e = await refused({ irsa: IRSA, vpcEndpoints: { ...VPC, subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"], kms: { existingEndpointId: KMS_ID }, sts: { create: false } } });
+        assertProblem(e, "vpcEndpoints.subnetIds", "[\"subnet-a\"]", /only places interface endpoints this component creates, and it creates none\. Fix: remove vpcEndpoints\.subnetIds/);
+        assertProblem(e, "vpcEndpoints.securityGroupIds", "[\"sg-1\"]", /remove vpcEndpoints\.securityGroupIds/);
+    });
+
+    it("a KMS endpoint with the Shamir seal, and an endpoint ID that is not one", async () => {
+        assertProblem(await refused({ irsa: IRSA, seal: { type: "shamir" }, vpcEndpoints: { ...VPC, subnetIds: ["subnet-a"], kms: { existingEndpointId: KMS_ID } } }),
+            "vpcEndpoints.kms", "<not shown>", /only applies to the awskms seal: with another seal the pods never call KMS/);
+        assertProblem(await refused({ irsa: IRSA, vpcEndpoints: { ...VPC, subnetIds: ["subnet-a"], sts: { existingEndpointId: "com.amazonaws.eu-west-1.sts" } } }),
+            "vpcEndpoints.sts.existingEndpointId", "\"com.amazonaws.eu-west-1.sts\"", /is not a VPC endpoint ID\. Fix: use the endpoint's ID, e\.g\. "vpce-/);
+    });
+});

@@ -10,6 +10,7 @@ import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, installMocks, isSecretValue, Re
 import { ChartFixture, chartSchemaErrors, unknownChartKeys, VAULT_CHART } from "./support/chart";
 import { EXAMPLES_DIR, kubernetesDocuments, schemaRegistry } from "./support/examples";
 import { parseHcl } from "./support/hcl";
+import { localCluster, pendingPods, vaultPodGroups } from "./support/scheduling";
 
 const results: Record<string, PlanResult> = {};
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-plan-"));
@@ -84,6 +85,14 @@ describe("the offline plan of every stack", function () {
         assert.equal(mounts.find((m: any) => m.type === "vault:aws/secretBackend:SecretBackend").secretKey, "[secret]");
     });
 
+    it("plans a stack that reuses an existing endpoint, taking it as the one the stack names (pulumi up looks it up)", async () => {
+        const config = parseYaml(fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), "utf8")).config;
+        config["vault-cluster:environment"].cluster.vpcEndpoints.sts = { existingEndpointId: "vpce-0123456789abcdef0" };
+        const r = await plan("prod", { config });
+        assert.deepEqual(r.resources.filter((x) => x.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((x) => x.name), ["prod-dynamodb", "prod-kms"]);
+        assert.equal(parseYaml(r.artifacts["chart-values.yaml"]).server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
+    });
+
     it("local needs no AWS; dev and prod look up their EKS cluster and its OIDC provider", () => {
         assert.equal(results.local.resources.filter((r) => r.type.startsWith("aws:")).length, 0);
         for (const stack of ["dev", "prod"]) {
@@ -96,12 +105,14 @@ describe("the offline plan of every stack", function () {
         }
     });
 
-    it("prod has 5 replicas, VPC endpoints, an ingress with cert-manager, a restricted load balancer and a retired root token", () => {
+    it("prod has 5 replicas, VPC endpoints for DynamoDB, KMS and STS, an ingress with cert-manager, a restricted load balancer and a retired root token", () => {
         const values = parseYaml(results.prod.artifacts["chart-values.yaml"]);
         assert.equal(values.server.ha.replicas, 5);
         assert.equal(values.server.ingress.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
         assert.deepEqual(values.ui.loadBalancerSourceRanges, ["203.0.113.0/24", "10.0.0.0/8"]);
-        assert.equal(results.prod.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").length, 2);
+        assert.deepEqual(results.prod.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((r) => r.inputs.serviceName),
+            ["dynamodb", "kms", "sts"].map((service) => `com.amazonaws.eu-west-1.${service}`));
+        assert.equal(values.server.extraEnvironmentVars.AWS_STS_REGIONAL_ENDPOINTS, "regional");
         assert.match(results.prod.artifacts["vault/policies/pulumi-admin.hcl"], /path "my-kv\/config" \{/, "the admin policy covers the configured KV mount");
         assert.ok(results.prod.artifacts["vault/roles/jwt_v2/gitlab-role.json"]);
     });
@@ -215,6 +226,54 @@ describe("the stacks' consuming clusters (VaultConsumerCluster)", function () {
         assert.equal(volume.secret.secretName, caSecret.inputs.metadata.name);
         assert.equal(unwrapSecrets(caSecret.inputs).stringData[spc.vaultCACertPath.slice(mount.mountPath.length + 1)], FAKE_VAULT_CA_PEM);
         assert.ok(results.local.artifacts["consumers/csi/secrets-store-csi-driver.values.yaml"]);
+    });
+});
+
+describe("the local stack fits the cluster the README creates", function () {
+    this.timeout(60_000);
+    before(async () => {
+        results.local ??= await plan("local", { outDir: path.join(outDir, "local") });
+    });
+    const root = path.join(__dirname, "..");
+    const stackFile = fs.readFileSync(path.join(root, "stacks", "Pulumi.local.yaml"), "utf8");
+    /** The cluster-creating commands of the README's `local` row. */
+    const readmeCommands = (): string[] => {
+        const row = fs.readFileSync(path.join(root, "README.md"), "utf8").split("\n").find((l) => l.startsWith("| `local` |"));
+        assert.ok(row, "the README's stacks table has a local row");
+        return [...row!.matchAll(/`((?:kind create cluster|minikube start)[^`]*)`/g)].map((m) => m[1]);
+    };
+    /** Every hashicorp/vault release of the local plan (the cluster's and the CSI consumer's) with its pods. */
+    const vaultReleases = () => results.local.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "vault")
+        .map((r) => ({ name: r.inputs.name as string, groups: vaultPodGroups(unwrapSecrets(r.inputs.values), r.inputs.name) }));
+
+    it("names a kind and a minikube command in the README; the stack file's comment gives the kind one, whose context is the stack's", () => {
+        const clusters = readmeCommands().map(localCluster);
+        assert.deepEqual(clusters.map((c) => [c.command, c.context, c.nodes]), [["kind create cluster --name vault", "kind-vault", 1], ["minikube start", "minikube", 1]]);
+        const comment = stackFile.split("\n").filter((l) => l.startsWith("#")).join("\n");
+        assert.ok(comment.includes(`${clusters[0].command} && pulumi up -s local`), "the stack's comment shows the README's command");
+        assert.equal(parseYaml(stackFile).config["vault-cluster:environment"].kubernetes.kubeconfigContext, clusters[0].context);
+    });
+
+    it("schedules every server and injector pod on each cluster those commands create (one node)", () => {
+        const releases = vaultReleases();
+        assert.deepEqual(releases.map((r) => [r.name, r.groups.map((g) => `${g.pods} x${g.replicas}`)]), [["vault", ["server x3", "injector x2"]], ["vault-consumer", []]],
+            "the consumer's release runs only the CSI provider (a DaemonSet: one pod per node by design)");
+        for (const cluster of readmeCommands().map(localCluster)) {
+            assert.deepEqual(releases.flatMap((r) => pendingPods(r.groups, cluster.nodes)), [], `${cluster.command}: pods left Pending`);
+        }
+    });
+
+    it("finds the chart's own required anti-affinity Pending on one node, so the check above can fail", () => {
+        const values = unwrapSecrets(results.local.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "vault")!.inputs.values);
+        delete values.server.affinity;
+        delete values.injector.affinity;
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 1), [
+            "server: 2 of 3 (required anti-affinity, 1 node)", "injector: 1 of 2 (required anti-affinity, 1 node)",
+        ]);
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 3), [], "three nodes take the chart's default");
+        values.server.nodeSelector = { nodegroup: "hashicorp-vault-nodes" };
+        assert.deepEqual(pendingPods(vaultPodGroups(values, "vault"), 3), ["server: all 3 (nodeSelector {\"nodegroup\":\"hashicorp-vault-nodes\"} matches no node)"]);
+        assert.throws(() => localCluster("kind create cluster --name vault --config three-nodes.yaml"), /does not know what --config makes/);
     });
 });
 

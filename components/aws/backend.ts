@@ -6,12 +6,13 @@ import { Alias } from "@pulumi/aws/kms/alias";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import { VpcEndpoint } from "@pulumi/aws/ec2/vpcEndpoint";
+import { getVpcEndpointOutput } from "@pulumi/aws/ec2/getVpcEndpoint";
 import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { SecretsManagerCustodySettings } from "../bootstrap/settings";
 import type { AwsEngineRole } from "../config/args";
-import type { AwsSettings } from "./settings";
+import type { AwsSettings, InterfaceService } from "./settings";
 import { DynamicCredentials, irsaTrustPolicy, kmsKeyPolicy, tableArn, vaultServerPolicy } from "./policies";
 import { TYPE_PREFIX } from "../typeTokens";
 
@@ -45,6 +46,23 @@ export function dynamicCredentials(roles: { credentialType: string; policyArns?:
 }
 
 /**
+ * An existing endpoint serves the pods only when it is the region's interface endpoint of the service, in the nodes'
+ * VPC, with private DNS (the pods call the service's regular name), and available; otherwise the deployment stops here
+ * with what differs, instead of pods that cannot reach the service.
+ */
+function checkExistingEndpoint(found: { id: string; serviceName: string; vpcId: string; privateDnsEnabled: boolean; state: string },
+    service: InterfaceService, vpcId: string, region: string): string {
+    const expected = { serviceName: `com.amazonaws.${region}.${service}`, vpcId, privateDnsEnabled: true, state: "available" };
+    const wrong = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => found[k] !== expected[k])
+        .map((k) => `${k} is ${JSON.stringify(found[k])}, not ${JSON.stringify(expected[k])}`);
+    if (wrong.length > 0) {
+        throw new Error(`vpcEndpoints.${service}.existingEndpointId = "${found.id}" cannot serve the pods: ${wrong.join("; ")}. `
+            + `Fix: give the ID of the ${service.toUpperCase()} interface endpoint of VPC ${vpcId} in ${region}, with private DNS enabled, or remove it to create one`);
+    }
+    return found.id;
+}
+
+/**
  * The AWS side of a Vault cluster: DynamoDB table, KMS key, the IRSA role with its least-privilege policy,
  * optional VPC endpoints and the init custody secret. Everything that holds data is protected by default.
  */
@@ -57,8 +75,10 @@ export class AwsBackend extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string>;
     /** The created role's permissions: the server pods need them before they can reach storage and seal. */
     readonly serverPermissions?: RolePolicy;
-    /** VPC endpoints: in private subnets the server pods reach KMS and DynamoDB through them. */
+    /** VPC endpoints: in private subnets the server pods reach DynamoDB, KMS and STS through them. */
     readonly endpoints: VpcEndpoint[] = [];
+    /** Existing interface endpoints the pods use, each resolving to its ID once checked. */
+    readonly existingEndpoints: pulumi.Output<string>[] = [];
     /** Custody secrets per slot (init response; admin identity when the root token is revoked). */
     readonly custodySecretArns?: { init: pulumi.Output<string>; admin: pulumi.Output<string> };
 
@@ -153,18 +173,20 @@ export class AwsBackend extends pulumi.ComponentResource {
                     routeTableIds: endpoints.routeTableIds,
                 }, parent));
             }
-            // Only the seal calls KMS from the pods (DynamoDB uses the table key on its own side).
-            if (aws.kmsSeal) {
-                this.endpoints.push(new VpcEndpoint(`${name}-kms`, {
+            for (const e of endpoints.create) {
+                this.endpoints.push(new VpcEndpoint(`${name}-${e.service}`, {
                     ...common,
                     vpcId: endpoints.vpcId,
-                    serviceName: pulumi.interpolate`com.amazonaws.${region}.kms`,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.${e.service}`,
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
-                    subnetIds: endpoints.subnetIds,
-                    securityGroupIds: endpoints.securityGroupIds,
+                    subnetIds: e.subnetIds,
+                    securityGroupIds: e.securityGroupIds,
                 }, parent));
             }
+            this.existingEndpoints = endpoints.existing.map((e) =>
+                pulumi.all([getVpcEndpointOutput({ id: e.endpointId, region: aws.region }, parent), endpoints.vpcId, region])
+                    .apply(([found, vpcId, r]) => checkExistingEndpoint(found, e.service, vpcId, r)));
         }
 
         const custody = input.custody;

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { BillingMode, Irsa, Seal, Storage, VpcEndpoints } from "../cluster/args";
+import type { BillingMode, InterfaceEndpoint, Irsa, Seal, Storage, VpcEndpoints } from "../cluster/args";
 import { Problems, REDACTED, checkAwsName, checkWhenKnown, refuseOtherVariantFields } from "../validation";
 
 /** The table the cluster stores its data in: created (and protected) here, or an existing one. */
@@ -27,7 +27,7 @@ export interface AwsSettings {
     /** The server role: created for the cluster's OIDC provider, or an existing one. */
     role: { create?: { name: string; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string>; permissionsBoundary?: pulumi.Input<string> };
             existingArn?: pulumi.Input<string> };
-    vpcEndpoints?: VpcEndpoints;
+    vpcEndpoints?: EndpointSettings;
     tags: Record<string, pulumi.Input<string>>;
     /**
      * The cluster key: created whenever the cluster uses AWS and no key ARN is given (it encrypts the table, the seal
@@ -40,6 +40,21 @@ export interface AwsSettings {
     kmsSeal: boolean;
     /** The KMS alias of a created key. */
     keyAlias: string;
+}
+
+/** The services the pods reach through interface endpoints. */
+export type InterfaceService = "kms" | "sts";
+
+/** The VPC endpoints the pods use: the DynamoDB gateway and the interface endpoints, created or existing. */
+export interface EndpointSettings {
+    vpcId: pulumi.Input<string>;
+    routeTableIds: pulumi.Input<string>[];
+    /** Interface endpoints to create, with their placement. */
+    create: { service: InterfaceService; subnetIds: pulumi.Input<string>[]; securityGroupIds?: pulumi.Input<string>[] }[];
+    /** Existing interface endpoints the pods use. */
+    existing: { service: InterfaceService; endpointId: pulumi.Input<string> }[];
+    /** The pods reach STS through an endpoint (created or existing): they must call its regional name. */
+    sts: boolean;
 }
 
 /** What the AWS stage reads of the cluster's arguments. */
@@ -100,13 +115,53 @@ export function resolveAwsSettings(p: Problems, a: AwsSettingsInput): AwsSetting
                 permissionsBoundary: checkAwsName(p, a.subject, "irsa.permissionsBoundary", irsa.permissionsBoundary, ["policyArn"], "an IAM policy ARN",
                     "arn:aws:iam::<account>:policy/<name>"),
             } },
-        vpcEndpoints: a.vpcEndpoints,
+        vpcEndpoints: a.vpcEndpoints && resolveEndpoints(p, a.subject, a.vpcEndpoints, seal !== undefined),
         tags: { "managed-by": "pulumi", "vault-cluster": a.componentName, ...tags },
         key: seal?.kmsKeyArn !== undefined ? { existingArn: seal.kmsKeyArn } : { create: seal?.lifecycle ?? SAFE_KEY_LIFECYCLE },
         table: a.storage.type === "dynamodb" ? resolveTable(p, a) : undefined,
         kmsSeal: seal !== undefined,
         keyAlias,
     };
+}
+
+/** An interface endpoint ID, `vpce-` and 17 (or, for old ones, 8) hexadecimal digits. */
+const ENDPOINT_ID = /^vpce-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * The endpoints the pods use: KMS with the awskms seal, STS always (IRSA), each created or an existing one. Subnets and
+ * security groups place the created ones, so they are required when one is created and refused when none is.
+ */
+function resolveEndpoints(p: Problems, subject: string, v: VpcEndpoints, kmsSeal: boolean): EndpointSettings {
+    if (!kmsSeal) {
+        p.check(v.kms === undefined, "vpcEndpoints.kms", REDACTED, "only applies to the awskms seal: with another seal the pods never call KMS",
+            "remove vpcEndpoints.kms, or use seal { type: \"awskms\" }");
+    }
+    const settings: EndpointSettings = { vpcId: v.vpcId, routeTableIds: v.routeTableIds, create: [], existing: [], sts: false };
+    const uses: [InterfaceService, InterfaceEndpoint | undefined][] = kmsSeal ? [["kms", v.kms], ["sts", v.sts]] : [["sts", v.sts]];
+    for (const [service, e] of uses) {
+        const field = `vpcEndpoints.${service}`;
+        if (e?.existingEndpointId !== undefined) {
+            p.check(e.create !== true, `${field}.create`, true, "cannot be combined with existingEndpointId: the VPC takes one endpoint with private DNS per service",
+                `remove ${field}.create to use the existing endpoint, or remove ${field}.existingEndpointId to create one`);
+            const endpointId = checkWhenKnown(p, subject, e.existingEndpointId, (q, id) =>
+                q.check(ENDPOINT_ID.test(id), `${field}.existingEndpointId`, id, "is not a VPC endpoint ID", "use the endpoint's ID, e.g. \"vpce-0a1b2c3d4e5f60718\""));
+            settings.existing.push({ service, endpointId });
+        } else if (e?.create !== false) {
+            settings.create.push({ service, subnetIds: v.subnetIds ?? [], securityGroupIds: v.securityGroupIds });
+        }
+    }
+    settings.sts = [...settings.create, ...settings.existing].some((e) => e.service === "sts");
+    const creating = settings.create.map((e) => e.service).join(" and ");
+    if (creating) {
+        p.check((v.subnetIds ?? []).length > 0, "vpcEndpoints.subnetIds", v.subnetIds, `is required to create the ${creating} interface endpoint${creating.includes(" and ") ? "s" : ""}`,
+            "list one private subnet per availability zone of the nodes, or give the endpoints' existingEndpointId");
+    } else {
+        for (const f of ["subnetIds", "securityGroupIds"] as const) {
+            p.check(v[f] === undefined, `vpcEndpoints.${f}`, v[f], "only places interface endpoints this component creates, and it creates none",
+                `remove vpcEndpoints.${f}`);
+        }
+    }
+    return settings;
 }
 
 function resolveKmsSeal(p: Problems, a: AwsSettingsInput): { kmsKeyArn?: pulumi.Input<string>; lifecycle: KeyLifecycle } {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type {
-    AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, Server, Storage,
+    AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, PodAntiAffinity, Server, Storage,
     Toleration, Ui, UiServiceType, AuditStorage,
 } from "../cluster/args";
 import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsName, isPlainObject, isQuantity, mapKnown, redactSecrets, refuseOtherVariantFields } from "../validation";
@@ -29,10 +29,10 @@ export interface ChartSettings {
     ingress?: { host: pulumi.Input<string>; className?: string; annotations: Record<string, pulumi.Input<string>>;
                 tlsSecretName?: pulumi.Input<string>; activeService: boolean };
     ui: { enabled: boolean; serviceType: UiServiceType; loadBalancerSourceRanges: pulumi.Input<string>[]; annotations: Record<string, pulumi.Input<string>> };
-    injector: PodSettings & { enabled: boolean; replicas: pulumi.Input<number>; agentImage?: Image; agentDefaults: Required<AgentDefaults> };
+    injector: PodSettings & { enabled: boolean; replicas: pulumi.Input<number>; podAntiAffinity: PodAntiAffinity; agentImage?: Image; agentDefaults: Required<AgentDefaults> };
     csi: PodSettings & { enabled: boolean };
     auditStorage: { enabled: boolean; size: string; storageClass?: string };
-    server: PodSettings & { extraEnv: Record<string, pulumi.Input<string>>; logLevel?: LogLevel };
+    server: PodSettings & { extraEnv: Record<string, pulumi.Input<string>>; logLevel?: LogLevel; podAntiAffinity: PodAntiAffinity };
     /** The Raft data volumes; undefined with DynamoDB storage. */
     raft?: { size: string; storageClass?: string };
 }
@@ -146,6 +146,7 @@ function resolveInjector(input: ChartSettingsInput): ChartSettings["injector"] {
         ...placement(i),
         enabled: i?.enabled ?? true,
         replicas: i?.replicas ?? mapKnown(input.replicas, (servers) => (servers > 1 ? 2 : 1)),
+        podAntiAffinity: i?.podAntiAffinity ?? "required",
         agentImage: i?.agentImage,
         agentDefaults: { cpuRequest: d.cpuRequest ?? "250m", cpuLimit: d.cpuLimit ?? "500m", memRequest: d.memRequest ?? "64Mi", memLimit: d.memLimit ?? "128Mi" },
     };
@@ -163,5 +164,5 @@ function resolveServer(p: Problems, s: Server | undefined): ChartSettings["serve
         p.check(!/^(VAULT_TOKEN|VAULT_UNSEAL_KEY|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/.test(key), `server.extraEnv.${key}`, key,
             "would put a secret into the StatefulSet in plain text", "deliver secrets through a Kubernetes Secret (chart.values server.extraSecretEnvironmentVars)");
     }
-    return { ...placement(s), extraEnv: s?.extraEnv ?? {}, logLevel: s?.logLevel };
+    return { ...placement(s), extraEnv: s?.extraEnv ?? {}, logLevel: s?.logLevel, podAntiAffinity: s?.podAntiAffinity ?? "required" };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterMode } from "../cluster/args";
+import type { ClusterMode, PodAntiAffinity } from "../cluster/args";
 import type { ServerStorage } from "../cluster/modes";
 import { AUDIT_MOUNT_PATH, devRootTokenSecret, TLS_FILES, transitSealSecrets, VAULT_PORT } from "../cluster/names";
 import { tlsMountDir } from "../tls/settings";
@@ -53,6 +53,8 @@ export interface ChartValuesInput {
     transitSeal?: { caCert: boolean };
     /** The cluster uses AWS: the role annotation and the region environment are set. */
     usesAws: boolean;
+    /** The pods reach STS through a VPC endpoint, which serves the regional name only. */
+    regionalSts: boolean;
     tls: { enabled: boolean; secretName: pulumi.Input<string> };
     chart: ChartSettings;
 }
@@ -63,6 +65,36 @@ function compact<T extends Record<string, unknown>>(object: T): T {
 
 function placement(p: PodSettings): Record<string, unknown> {
     return compact({ nodeSelector: p.nodeSelector, tolerations: p.tolerations, resources: p.resources, image: p.image && compact({ ...p.image }) });
+}
+
+/** The labels the chart's own anti-affinity terms select its pods by (values.yaml `server.affinity`, `injector.affinity`). */
+const CHART_POD_LABELS = {
+    server: { name: "{{ template \"vault.name\" . }}", component: "server" },
+    injector: { name: "{{ template \"vault.name\" . }}-agent-injector", component: "webhook" },
+};
+
+/**
+ * The `affinity` value of one kind of pod; undefined keeps the chart's (required). The chart passes a string through
+ * `tpl`, so the term selects the pods by the same templated labels as the chart's own, whatever the release is named.
+ */
+function renderAntiAffinity(mode: PodAntiAffinity, pods: keyof typeof CHART_POD_LABELS): string | undefined {
+    if (mode === "required") return undefined;
+    // An empty value is the chart's documented way to drop the affinity ("for single node services such as Minikube").
+    if (mode === "none") return "";
+    const labels = CHART_POD_LABELS[pods];
+    return [
+        "podAntiAffinity:",
+        "  preferredDuringSchedulingIgnoredDuringExecution:",
+        "    - weight: 100",
+        "      podAffinityTerm:",
+        "        labelSelector:",
+        "          matchLabels:",
+        `            app.kubernetes.io/name: ${labels.name}`,
+        "            app.kubernetes.io/instance: \"{{ .Release.Name }}\"",
+        `            component: ${labels.component}`,
+        "        topologyKey: kubernetes.io/hostname",
+        "",
+    ].join("\n");
 }
 
 /**
@@ -81,6 +113,9 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
         // the storage backend reach them even when the cluster runs elsewhere.
         env.AWS_REGION = slot("region");
         if (v.storage === "dynamodb") env.AWS_DYNAMODB_REGION = slot("region");
+        // Vault's AWS SDK calls the global sts.amazonaws.com by default in older regions; the endpoint answers only
+        // sts.<region>.amazonaws.com.
+        if (v.regionalSts) env.AWS_STS_REGIONAL_ENDPOINTS = "regional";
     }
     Object.assign(env, s.server.extraEnv);
 
@@ -98,6 +133,7 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
     const server = compact({
         ...placement(s.server),
         logLevel: s.server.logLevel,
+        affinity: renderAntiAffinity(s.server.podAntiAffinity, "server"),
         // The rollout step replaces pods in the order an HA upgrade needs; the dev server has no state worth that care.
         updateStrategyType: dev ? "RollingUpdate" : "OnDelete",
         readinessProbe: { enabled: true, path: READINESS_PATH },
@@ -125,6 +161,7 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
               ...placement(s.injector),
               enabled: true,
               replicas: s.injector.replicas,
+              affinity: renderAntiAffinity(s.injector.podAntiAffinity, "injector"),
               leaderElector: { enabled: true },
               agentImage: s.injector.agentImage && compact({ ...s.injector.agentImage }),
               agentDefaults: { ...s.injector.agentDefaults },

@@ -76,6 +76,20 @@ export const ClusterMode = {
 } as const;
 export type ClusterMode = typeof ClusterMode[keyof typeof ClusterMode];
 
+/**
+ * How pods of one kind (server or injector) are kept apart on nodes. The chart requires one pod per node, so a
+ * cluster with fewer nodes than replicas leaves the rest Pending.
+ */
+export const PodAntiAffinity = {
+    /** The chart's: at most one pod per node (`requiredDuringScheduling`), so that losing a node loses one pod only. */
+    Required: "required",
+    /** Spread over nodes when there are enough (`preferredDuringScheduling`), several per node when not: for one-node clusters. */
+    Preferred: "preferred",
+    /** No anti-affinity: the scheduler may put every pod on one node. */
+    None: "none",
+} as const;
+export type PodAntiAffinity = typeof PodAntiAffinity[keyof typeof PodAntiAffinity];
+
 /** Vault's log level. */
 export const LogLevel = {
     Trace: "trace",
@@ -145,7 +159,7 @@ export interface VaultClusterArgs {
      */
     region?: pulumi.Input<string>;
     /**
-     * Private access from the VPC to DynamoDB (gateway endpoint) and KMS (interface endpoint with private DNS).
+     * Private access from the VPC to DynamoDB (gateway endpoint), KMS and STS (interface endpoints with private DNS).
      * @default none
      */
     vpcEndpoints?: VpcEndpoints;
@@ -398,19 +412,57 @@ export interface Irsa {
     existingRoleArn?: pulumi.Input<string>;
 }
 
-/** VPC endpoints for nodes in private subnets. */
+/**
+ * VPC endpoints for nodes in private subnets without a NAT gateway: the pods reach DynamoDB (gateway endpoint), KMS
+ * and STS (interface endpoints with private DNS) without leaving the VPC.
+ */
 export interface VpcEndpoints {
     /** The VPC of the cluster's nodes. */
     vpcId: pulumi.Input<string>;
-    /** Subnets of the KMS interface endpoint: one per availability zone of the nodes. */
-    subnetIds: pulumi.Input<string>[];
+    /**
+     * Subnets of the interface endpoints this component creates (KMS, STS): one per availability zone of the nodes.
+     * Required unless no interface endpoint is created.
+     * @default none
+     */
+    subnetIds?: pulumi.Input<string>[];
     /** Route tables of the DynamoDB gateway endpoint. */
     routeTableIds: pulumi.Input<string>[];
     /**
-     * Security groups of the KMS interface endpoint; they must allow 443 from the nodes.
+     * Security groups of the interface endpoints this component creates; they must allow 443 from the nodes.
      * @default the VPC's default security group
      */
     securityGroupIds?: pulumi.Input<string>[];
+    /**
+     * The KMS interface endpoint, which the awskms seal calls when a pod starts (the Shamir seal needs none: DynamoDB
+     * uses the table key on its own side).
+     * @default created with the awskms seal
+     */
+    kms?: InterfaceEndpoint;
+    /**
+     * The STS interface endpoint: IRSA's `sts:AssumeRoleWithWebIdentity` is the pods' first AWS call, before any
+     * table or key access. The pods are told to use the regional STS endpoint, which this one serves.
+     * @default created
+     */
+    sts?: InterfaceEndpoint;
+}
+
+/**
+ * An interface endpoint with private DNS: created here (in `subnetIds`, with `securityGroupIds`), or an existing one
+ * of the VPC. A VPC takes one endpoint with private DNS per service, so an endpoint another stack made must be reused.
+ */
+export interface InterfaceEndpoint {
+    /**
+     * Create the endpoint. `false` without `existingEndpointId`: the pods reach the service some other way (a NAT
+     * gateway, an endpoint managed elsewhere).
+     * @default true, unless existingEndpointId is set
+     */
+    create?: boolean;
+    /**
+     * Use this existing endpoint of the VPC (`vpce-...`) instead of creating one: the release waits for it, and it is
+     * checked to be the region's endpoint of the service, in `vpcId`, with private DNS.
+     * @default none
+     */
+    existingEndpointId?: pulumi.Input<string>;
 }
 
 /** TLS on the Vault listener. */
@@ -645,6 +697,12 @@ export interface Injector {
      */
     nodeSelector?: Record<string, string>;
     /**
+     * Pod anti-affinity of the injector pods: `"preferred"` or `"none"` lets more replicas than nodes run (kind,
+     * minikube). Applies to pods created after the change.
+     * @default "required"
+     */
+    podAntiAffinity?: PodAntiAffinity;
+    /**
      * Tolerations of the injector pods.
      * @default none
      */
@@ -750,6 +808,13 @@ export interface Server {
      * @default none
      */
     nodeSelector?: Record<string, string>;
+    /**
+     * Pod anti-affinity of the server pods: `"preferred"` or `"none"` lets more replicas than nodes run (kind, minikube),
+     * at the price of a node failure taking several of them. Applies to pods created after the change (the StatefulSet
+     * replaces pods only when the rollout deletes them).
+     * @default "required"
+     */
+    podAntiAffinity?: PodAntiAffinity;
     /**
      * Tolerations of the server pods.
      * @default none

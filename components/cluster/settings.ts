@@ -105,7 +105,8 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     });
     // Rendered once: the override check reads the same values the release receives.
     const rendered = deepMerge(renderChartValues({
-        fullname: releaseName, mode, replicas, storage: storageType, usesAws, tls, chart, transitSeal: transitSeal && { caCert: transitSeal.caCertPem !== undefined },
+        fullname: releaseName, mode, replicas, storage: storageType, usesAws, regionalSts: aws?.vpcEndpoints?.sts ?? false, tls, chart,
+        transitSeal: transitSeal && { caCert: transitSeal.caCertPem !== undefined },
     }), operations.chartValues);
     for (const c of findValueConflicts(rendered, chart.values, chart.allowOverrides)) {
         p.add(`chart.values.${c.path}`, c.theirs, `contradicts the value this component manages (${c.ours === undefined ? "computed at deployment" : JSON.stringify(c.ours)})`,

@@ -201,8 +201,8 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
     const sealGuard = new VaultSealGuard(`${name}-seal`, { seal: s.seal, keyId: sealKeyId }, parent);
     const transitSecrets = transit ? createTransitSealSecrets(name, s.releaseName, transit, namespace, parent) : [];
 
-    // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (the seal
-    // calls KMS at start). Table, key and role reach the release through its values.
+    // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (IRSA calls STS
+    // and the seal KMS at start), existing ones checked. Table, key and role reach the release through its values.
     const serverConfig = pulumi.output({
         fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage, seal: s.seal, ui: s.chart.ui.enabled,
         tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
@@ -219,7 +219,8 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
             region: aws?.region,
             caCertBase64: caCertPem.apply((pem) => Buffer.from(pem).toString("base64")),
         },
-    }, { ...parent, dependsOn: present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard, ...transitSecrets) });
+    }, { ...parent, dependsOn: pulumi.all(aws?.existingEndpoints ?? []).apply(() =>
+        present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard, ...transitSecrets)) });
 
     const bootstrap = createBootstrap(name, bootstrapInput, { release, caCertPem, custody }, cluster);
 

@@ -138,9 +138,20 @@ export const FAKE_INVOKES: Record<string, (inputs: Record<string, any>) => Recor
     }),
 };
 
+/** A VPC endpoint as `aws.ec2.getVpcEndpoint` describes it. */
+export interface FakeVpcEndpoint {
+    vpcId: string;
+    serviceName: string;
+    privateDnsEnabled: boolean;
+    state: string;
+    vpcEndpointType: string;
+}
+
 export class MockRecorder implements pulumi.runtime.Mocks {
     readonly resources: RegisteredResource[] = [];
     readonly invokes: InvokeRecord[] = [];
+    /** The account's existing VPC endpoints by ID, for `aws.ec2.getVpcEndpoint` (which fails, as AWS does, on any other ID). */
+    readonly vpcEndpoints: Record<string, FakeVpcEndpoint> = {};
 
     /** Set by {@link installMocks} per registration: outputs the engine would mark secret. */
     secretOutputs: string[] = [];
@@ -162,6 +173,11 @@ export class MockRecorder implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes.push({ token: args.token, inputs: args.inputs });
+        if (args.token === "aws:ec2/getVpcEndpoint:getVpcEndpoint") {
+            const endpoint = this.vpcEndpoints[args.inputs.id];
+            if (!endpoint) throw new Error(`no matching EC2 VPC Endpoint found (${args.inputs.id})`);
+            return { id: args.inputs.id, ...endpoint };
+        }
         const answer = FAKE_INVOKES[args.token];
         if (!answer) throw new Error(`no mock answer for invoke ${args.token}`);
         return answer(args.inputs);
