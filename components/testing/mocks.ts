@@ -111,6 +111,7 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
+    "vault:index/token:Token": (n) => ({ clientToken: `hvs.mock-token-${n}` }),
     // The token controller fills a service-account-token Secret with the service account's token (base64, as all Secret data).
     "kubernetes:core/v1:Secret": (_n, i) => (i.type === "kubernetes.io/service-account-token"
         ? { data: { token: Buffer.from(`eyJmock-token-of-${i.metadata?.annotations?.["kubernetes.io/service-account.name"]}`).toString("base64") } }
