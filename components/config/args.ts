@@ -659,7 +659,8 @@ export interface OidcAuth {
 /** A person with a password on a userpass mount. */
 export interface UserpassUser {
     /**
-     * The password, from a Pulumi secret (e.g. `pulumi config set --secret`). Never shown in errors or previews.
+     * The password, at least 12 characters, from a Pulumi secret (e.g. `pulumi config set --secret`). Never shown in
+     * errors or previews.
      * @secret
      */
     password: pulumi.Input<string>;

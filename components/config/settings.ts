@@ -1,15 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ADMIN_AUTH_MOUNT, VAULT_AUTH_MOUNTS, VAULT_SECRET_MOUNTS } from "../reserved";
 import { AUDIT_MOUNT_PATH } from "../cluster/names";
-import { Problems, REDACTED, checkAwsName, checkPem, checkWhenKnown, durationSeconds, isCidr, isDuration, isMountPath } from "../validation";
+import { Problems, REDACTED, checkAwsName, checkPem, checkWhenKnown, isCidr, isDuration, isMountPath } from "../validation";
 import type {
     AppRoleAuth, AppRoleRole, AuditDevice, AwsEngine, BoundClaimsType, JwtAuth, KubernetesAuth, KubernetesAuthRole,
-    KvMount, KvVersion, OperatorPolicy, TransitEngine, TransitKeyType, TransitSealKey, UserpassAuth, UserpassUser, VaultConfigArgs,
+    KvMount, KvVersion, TransitEngine, UserpassAuth, UserpassUser, VaultConfigArgs,
 } from "./args";
 import { BuiltInPolicy, PolicySettings, resolvePolicies } from "./policies";
-import { kvOperatorRules, transitSealRules } from "./policy";
+import { operatorPolicy, resolveTransitSeals, TransitSealSettings } from "./optionPolicies";
+import { transitSealRules } from "./policy";
 
 export type { PolicySettings } from "./policies";
+export type { TransitSealSettings } from "./optionPolicies";
 
 export const IN_CLUSTER_KUBERNETES_HOST = "https://kubernetes.default.svc";
 /** Where a VaultCluster's file audit device writes: on the audit volume. */
@@ -56,11 +58,6 @@ export interface UserpassAuthSettings extends Omit<UserpassAuth, "users" | "path
     users: Named<UserpassUser>[];
 }
 
-/** A transit key held for another cluster's seal, with the names of its policy and token role. */
-export interface TransitSealSettings extends Required<TransitSealKey> {
-    /** The policy's and the token role's name. */
-    name: string;
-}
 
 export interface AppRoleAuthSettings extends Omit<AppRoleAuth, "roles" | "path"> {
     path: string;
@@ -83,12 +80,8 @@ export interface ConfigSettings {
 }
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
-/** Transit key types that encrypt (signing keys cannot seal). */
-const ENCRYPTING_KEY_TYPES: TransitKeyType[] = ["aes256-gcm96", "chacha20-poly1305", "rsa-2048", "rsa-4096"];
-export const DEFAULT_SEAL_KEY_TYPE: TransitKeyType = "aes256-gcm96";
-export const DEFAULT_OPERATOR_POLICY = "kv-operator";
 /** Userpass passwords shorter than this are refused: these accounts can write every secret. */
-export const MIN_PASSWORD_LENGTH = 12;
+const MIN_PASSWORD_LENGTH = 12;
 
 /**
  * Validates VaultConfigArgs (after the type check): mount paths (shape, reserved, duplicates, nesting), audit file
@@ -136,7 +129,7 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         return { ...t, path, keys: t.keys ?? {} };
     });
 
-    const transitSeals = resolveTransitSeals(p, prefix, args.transitSealKeys ?? [], transit, secretMounts);
+    const transitSeals = resolveTransitSeals(p, prefix, args.transitSealKeys ?? [], transit, (field, path) => secretMounts.add(field, path));
 
     const aws = (args.secretsEngines?.aws ?? []).map((a, i) => resolveAwsEngine(p, `${prefix}secretsEngines.aws[${i}]`, a, secretMounts, subject));
 
@@ -260,57 +253,6 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
 /** Where an OIDC login may return: https anywhere, plain http only to the CLI's listener on this machine. */
 function isRedirectUri(value: string): boolean {
     return /^https:\/\/[^\s@/]+(\/\S*)?$/.test(value) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/\S*)?$/.test(value);
-}
-
-/**
- * The operator policy's rules over the chosen KV mounts (every declared one by default); none when not asked for or
- * when it would cover nothing.
- */
-function operatorPolicy(p: Problems, f: string, args: OperatorPolicy | undefined, kvMounts: (KvMount & { version: KvVersion })[]): BuiltInPolicy[] {
-    if (args === undefined) return [];
-    const names = [...new Set(args.kvMounts ?? kvMounts.map((m) => m.path))];
-    if (!p.check(names.length > 0, `${f}.kvMounts`, names, "covers no KV mount", "declare the mounts in kvMounts (the policy covers them all by default)")) return [];
-    const mounts = names.flatMap((n, j) => {
-        const m = kvMounts.find((k) => k.path === n);
-        p.check(m !== undefined, `${f}.kvMounts[${j}]`, n, "is not a mount in kvMounts", `use one of: ${kvMounts.map((k) => k.path).join(", ") || "(declare kvMounts)"}`);
-        return m ? [m] : [];
-    });
-    return [{ field: `${f}.name`, name: args.name ?? DEFAULT_OPERATOR_POLICY, rules: kvOperatorRules(mounts) }];
-}
-
-/**
- * Transit seal keys: each key lives in a transit mount of `transit` (added, and the key added, when not declared
- * there), so the mounts, keys and the admin identity's scope are those of declared transit engines.
- */
-function resolveTransitSeals(p: Problems, prefix: string, keys: TransitSealKey[], transit: (TransitEngine & { path: string })[],
-    mounts: MountRegistry): TransitSealSettings[] {
-    const seen = new Map<string, string>();
-    return keys.map((k, i) => {
-        const f = `${prefix}transitSealKeys[${i}]`;
-        const mount = k.mount ?? "transit";
-        const tokenPeriod = k.tokenPeriod ?? "24h";
-        let engine = transit.find((t) => t.path === mount);
-        if (!engine) {
-            mounts.add(`${f}.mount`, mount);
-            engine = { path: mount, keys: {} };
-            transit.push(engine);
-        }
-        p.check(NAME.test(k.keyName), `${f}.keyName`, k.keyName, "is not a valid key name", "use letters, digits, '_', '-' and '.'");
-        const declared = engine.keys?.[k.keyName];
-        if (declared) {
-            p.check(declared.type === undefined || ENCRYPTING_KEY_TYPES.includes(declared.type), `${f}.keyName`, k.keyName,
-                `is declared as a ${declared.type} key, which cannot encrypt`, `declare it with a type of ${ENCRYPTING_KEY_TYPES.join(", ")}, or hold the seal in another key`);
-        } else {
-            engine.keys = { ...engine.keys, [k.keyName]: { type: DEFAULT_SEAL_KEY_TYPE } };
-        }
-        const id = `${mount}/${k.keyName}`;
-        p.check(!seen.has(id), `${f}.keyName`, k.keyName, `is already held for a seal (${seen.get(id)})`, "hold each key once; clusters sharing a key share a token");
-        seen.set(id, f);
-        if (p.check(isDuration(tokenPeriod), `${f}.tokenPeriod`, tokenPeriod, "is not a Vault duration", "e.g. \"24h\"")) {
-            p.check(durationSeconds(tokenPeriod) >= 60, `${f}.tokenPeriod`, tokenPeriod, "is too short for the sealed cluster to renew its token", "use at least \"1m\"; \"24h\" is usual");
-        }
-        return { mount, keyName: k.keyName, tokenPeriod, name: `transit-seal-${mount.replace(/\//g, "-")}-${k.keyName}` };
-    });
 }
 
 /** A file audit device writes to stdout, nowhere (`discard`), or a file inside the audit volume. */
