@@ -23,6 +23,8 @@ const CONSUMER = {
     },
 };
 const consumer = (args: object) => ({ component: "consumer" as const, args: { ...CONSUMER, ...args } });
+const OIDC = { oidcDiscoveryUrl: "https://login.example.com", oidcClientId: "vault", oidcClientSecret: "client-secret", roles: {} };
+const OIDC_ROLE = { allowedRedirectUris: ["http://localhost:8250/oidc/callback"], boundClaims: { groups: "ops" }, policies: ["default"] };
 const vaultAuth = { method: "kubernetes", role: "app", serviceAccountName: "app" };
 const PLACES: Record<string, (field: string, value: unknown) => { component: "cluster" | "config" | "app" | "consumer"; args: any }> = {
     VaultClusterArgs: (f, v) => ({ component: "cluster", args: { ...AWS, [f]: v } }),
@@ -66,6 +68,11 @@ const PLACES: Record<string, (field: string, value: unknown) => { component: "cl
     JwtAuth: (f, v) => ({ component: "config", args: { jwtAuth: [{ jwksUrl: "https://gitlab.example.com/-/jwks", roles: {}, [f]: v }] } }),
     JwtAuthRole: (f, v) => ({ component: "config", args: { jwtAuth: [{ jwksUrl: "https://gitlab.example.com/-/jwks",
         roles: { r: { boundAudiences: ["a"], userClaim: "sub", policies: ["default"], boundClaims: { project_id: "1" }, [f]: v } } }] } }),
+    OidcAuth: (f, v) => ({ component: "config", args: { oidcAuth: [{ ...OIDC, [f]: v }] } }),
+    OidcAuthRole: (f, v) => ({ component: "config", args: { oidcAuth: [{ ...OIDC, roles: { r: { ...OIDC_ROLE, [f]: v } } }] } }),
+    UserpassAuth: (f, v) => ({ component: "config", args: { userpassAuth: [{ users: {}, [f]: v }] } }),
+    OperatorPolicy: (f, v) => ({ component: "config", args: { kvMounts: [{ path: "kv" }], operatorPolicy: { [f]: v } } }),
+    TransitSealKey: (f, v) => ({ component: "config", args: { transitSealKeys: [{ keyName: "seal", [f]: v }] } }),
     AppRoleAuth: (f, v) => ({ component: "config", args: { appRoleAuth: [{ roles: {}, [f]: v }] } }),
     AppRoleRole: (f, v) => ({ component: "config", args: { appRoleAuth: [{ roles: { r: { policies: ["default"], [f]: v } } }] } }),
     VaultAppAccessArgs: (f, v) => ({ component: "app", args: { namespace: "default", serviceAccountName: "app", secrets: { c: { mount: "kv", path: "a" } }, [f]: v } }),

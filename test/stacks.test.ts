@@ -56,6 +56,11 @@ describe("the offline plan of every stack", function () {
                 const policies = Object.keys(artifacts).filter((f) => f.startsWith("vault/policies/"));
                 assert.ok(policies.length >= 3);
                 for (const f of policies) assert.ok((await parseHcl(artifacts[f])).path, f);
+                // People who seed secrets get kv-operator: every KV mount of the stack, nothing outside them.
+                const mounts = (parseYaml(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8"))
+                    .config["vault-cluster:environment"].cluster.config.kvMounts as { path: string }[]).map((m) => m.path);
+                const operator = Object.keys((await parseHcl(artifacts["vault/policies/kv-operator.hcl"])).path);
+                assert.deepEqual([...new Set(operator.map((p) => p.split("/")[0]))].sort(), [...mounts].sort());
             });
 
             it("prints a tree and a summary, and writes no secret into the artifacts", () => {

@@ -62,6 +62,8 @@ export class VaultCluster extends pulumi.ComponentResource {
     readonly appRoleIds: pulumi.Output<Record<string, string>>;
     /** AppRole secret IDs (secret) of roles with `createSecretId`, by `<mount>/<role>`. */
     readonly appRoleSecretIds: pulumi.Output<Record<string, string>>;
+    /** Tokens (secret) of `config.transitSealKeys`, by `<mount>/<key>`: another cluster's transit seal `VAULT_TOKEN`. */
+    readonly transitSealTokens: pulumi.Output<Record<string, string>>;
     /** The SNS topic the AWS alarms notify, when the cluster uses AWS and alarms are on. */
     readonly alarmTopicArn?: pulumi.Output<string>;
     /** The active server pod after the last rollout. */
@@ -102,6 +104,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: servers.provider, deletedWith: release, dependsOn: [servers.ready] });
         this.appRoleIds = pulumi.output(config.appRoleIds);
         this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
+        this.transitSealTokens = pulumi.secret(pulumi.output(config.transitSealTokens));
         handles.set(this, { provider: servers.provider, init: servers.init, config });
 
         const ops = s.operations;
@@ -124,7 +127,7 @@ export class VaultCluster extends pulumi.ComponentResource {
             namespace: this.namespace, releaseName: this.releaseName, address: this.address, externalAddress: this.externalAddress,
             caCertPem: this.caCertPem, tableName: this.tableName, kmsKeyArn: this.kmsKeyArn, roleArn: this.roleArn,
             serviceAccountName: this.serviceAccountName, rootToken: this.rootToken, custodyDescription: this.custodyDescription,
-            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, alarmTopicArn: this.alarmTopicArn, activePod: this.activePod,
+            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, transitSealTokens: this.transitSealTokens, alarmTopicArn: this.alarmTopicArn, activePod: this.activePod,
         });
     }
 

@@ -126,6 +126,33 @@ export interface VaultConfigArgs {
      * @default []
      */
     appRoleAuth?: AppRoleAuth[];
+    /**
+     * OIDC auth mounts for people: `vault login -method=oidc` (or the UI) signs in through the identity provider, and
+     * the role maps the person to policies, e.g. the `operatorPolicy`.
+     * @default []
+     */
+    oidcAuth?: OidcAuth[];
+    /**
+     * Userpass auth mounts: people log in with a name and a password (`vault login -method=userpass`). For labs and
+     * break-glass accounts; use `oidcAuth` where an identity provider exists.
+     * @default []
+     */
+    userpassAuth?: UserpassAuth[];
+    /**
+     * A ready-made policy for people who seed and maintain secrets once the root token is retired: create, read,
+     * update, delete and list secrets in the KV mounts (both KV versions' paths), nothing else (no `sys/`, no `auth/`,
+     * no policies, no KV v2 `destroy`). Map it to `oidcAuth` or `userpassAuth` roles by its name.
+     * @default none
+     */
+    operatorPolicy?: OperatorPolicy;
+    /**
+     * Transit keys this Vault holds for other Vault clusters' transit seal (auto-unseal). For each: the key (mounted
+     * and created unless `secretsEngines.transit` declares them), a policy with `update` on exactly
+     * `<mount>/encrypt/<key>` and `<mount>/decrypt/<key>`, a token role, and an orphan periodic token with only that
+     * policy, exposed as a secret output (`transitSealTokens`) for the sealed cluster's `VAULT_TOKEN`.
+     * @default []
+     */
+    transitSealKeys?: TransitSealKey[];
 }
 
 /**
@@ -526,4 +553,192 @@ export interface AppRoleAuth {
     description?: string;
     /** Roles by name. */
     roles: Record<string, AppRoleRole>;
+}
+
+/** A role of an OIDC auth mount: who may sign in through it, and the policies they get. */
+export interface OidcAuthRole {
+    /**
+     * Redirect URIs Vault accepts after the identity provider's login, registered there too: the CLI's
+     * `http://localhost:8250/oidc/callback` and the UI's `https://<vault host>/ui/vault/auth/<path>/oidc/callback`.
+     * @minItems 1
+     */
+    allowedRedirectUris: string[];
+    /**
+     * Claim that names the person (the entity alias), e.g. `"email"`.
+     * @default "sub"
+     */
+    userClaim?: string;
+    /**
+     * Claim that lists the person's groups, e.g. `"groups"`, for Vault identity groups.
+     * @default none
+     */
+    groupsClaim?: string;
+    /**
+     * Claims the ID token must carry, e.g. `{ groups: "vault-operators" }` (a list claim matches when it contains the
+     * value; a comma-separated value accepts any of its items). Required unless `allowUnboundClaims`: without them
+     * everyone the identity provider signs in gets this role's policies.
+     * @default none
+     */
+    boundClaims?: Record<string, string>;
+    /**
+     * How `boundClaims` values match.
+     * @default Vault's ("string")
+     */
+    boundClaimsType?: BoundClaimsType;
+    /**
+     * Accept a role with no `boundClaims`, e.g. when the identity provider itself only admits operators to Vault's
+     * client.
+     * @default false
+     */
+    allowUnboundClaims?: boolean;
+    /**
+     * Audiences the ID token must carry.
+     * @default Vault's (the client ID)
+     */
+    boundAudiences?: string[];
+    /**
+     * Scopes requested besides `openid`, e.g. `["email", "groups"]`, so that the claims above are in the ID token.
+     * @default none
+     */
+    oidcScopes?: string[];
+    /**
+     * Policies of the issued tokens, e.g. the `operatorPolicy`'s name.
+     * @minItems 1
+     */
+    policies: string[];
+    /**
+     * Token TTL, e.g. `"8h"` (a working day).
+     * @default Vault's system default
+     */
+    ttl?: string;
+    /**
+     * Token max TTL.
+     * @default Vault's system maximum
+     */
+    maxTtl?: string;
+}
+
+/** An OIDC auth mount for people (`vault login -method=oidc`). */
+export interface OidcAuth {
+    /**
+     * Mount path.
+     * @default "oidc"
+     */
+    path?: string;
+    /**
+     * The identity provider's issuer URL (https), whose `/.well-known/openid-configuration` Vault reads, e.g.
+     * `https://login.example.com/realms/ops`.
+     */
+    oidcDiscoveryUrl: pulumi.Input<string>;
+    /**
+     * CA (PEM) of `oidcDiscoveryUrl` when not publicly trusted.
+     * @default the system roots
+     */
+    caCertPem?: pulumi.Input<string>;
+    /** Client ID of Vault's application at the identity provider. */
+    oidcClientId: pulumi.Input<string>;
+    /**
+     * Client secret of that application.
+     * @secret
+     */
+    oidcClientSecret: pulumi.Input<string>;
+    /**
+     * Role used when a login names none (`vault login -method=oidc` without `role=`): one of `roles`.
+     * @default none (logins pass `role=<name>`)
+     */
+    defaultRole?: string;
+    /**
+     * Description.
+     * @default none
+     */
+    description?: string;
+    /** Roles by name. */
+    roles: Record<string, OidcAuthRole>;
+}
+
+/** A person with a password on a userpass mount. */
+export interface UserpassUser {
+    /**
+     * The password, at least 12 characters, from a Pulumi secret (e.g. `pulumi config set --secret`). Never shown in
+     * errors or previews.
+     * @secret
+     */
+    password: pulumi.Input<string>;
+    /**
+     * Policies of the issued tokens, e.g. the `operatorPolicy`'s name.
+     * @minItems 1
+     */
+    policies: string[];
+    /**
+     * Token TTL, e.g. `"8h"`.
+     * @default Vault's system default
+     */
+    ttl?: string;
+    /**
+     * Token max TTL.
+     * @default Vault's system maximum
+     */
+    maxTtl?: string;
+    /**
+     * CIDR blocks the user may log in from and use the token from.
+     * @default any
+     */
+    tokenBoundCidrs?: string[];
+}
+
+/** A userpass auth mount (`vault login -method=userpass username=<name>`). */
+export interface UserpassAuth {
+    /**
+     * Mount path.
+     * @default "userpass"
+     */
+    path?: string;
+    /**
+     * Description.
+     * @default none
+     */
+    description?: string;
+    /**
+     * Users by name: lower case (Vault folds user names to lower case), letters, digits, `_`, `-` and `.`.
+     */
+    users: Record<string, UserpassUser>;
+}
+
+/**
+ * The operator policy: least privilege for seeding and maintaining secrets by hand. On a KV v2 mount: create, read,
+ * update, patch and delete on `<mount>/data/*`; read, list and delete on `<mount>/metadata/*`; update on
+ * `<mount>/delete/*` and `<mount>/undelete/*` (soft delete and restore of versions). On a KV v1 mount: create, read,
+ * update, delete and list on `<mount>/*`. Not `destroy` (versions stay recoverable), nothing on `sys/` or `auth/`,
+ * no other engine.
+ */
+export interface OperatorPolicy {
+    /**
+     * Policy name, for roles' `policies`.
+     * @default "kv-operator"
+     */
+    name?: string;
+    /**
+     * The KV mounts (paths from `kvMounts`) it covers.
+     * @default every mount in kvMounts
+     */
+    kvMounts?: string[];
+}
+
+/** A transit key held for another Vault's transit seal. */
+export interface TransitSealKey {
+    /**
+     * Transit mount path. Mounted here unless `secretsEngines.transit` declares it.
+     * @default "transit"
+     */
+    mount?: string;
+    /**
+     * Key name, the sealed cluster's `key_name`. Created as an `aes256-gcm96` key unless that mount's `keys` declare it
+     * (then its type must encrypt: aes256-gcm96, chacha20-poly1305 or an RSA type).
+     */
+    keyName: string;
+    /**
+     * Period of the token: the sealed cluster renews it within this time, and Vault keeps it alive as long as it does.
+     * @default "24h"
+     */
+    tokenPeriod?: string;
 }

@@ -12,6 +12,13 @@ export interface PolicySettings {
     rules?: PolicyRule[];
 }
 
+/** A policy an option writes, named by that option's field in errors. */
+export interface BuiltInPolicy {
+    field: string;
+    name: string;
+    rules: PolicyRule[];
+}
+
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
@@ -19,7 +26,8 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  * them), Vault's own and the admin identity's policy are reserved in any case, rule paths cannot break out of their
  * HCL string, and HCL text must parse as a policy.
  */
-export function resolvePolicies(p: Problems, prefix: string, rules: Record<string, PolicyRule[]>, hcl: Record<string, string>): PolicySettings[] {
+export function resolvePolicies(p: Problems, prefix: string, rules: Record<string, PolicyRule[]>, hcl: Record<string, string>,
+    builtIn: BuiltInPolicy[] = []): PolicySettings[] {
     const byName = new Map<string, string>();
     const reserved = [...VAULT_POLICIES, ADMIN_POLICY_NAME];
     const checkName = (field: string, name: string) => {
@@ -55,7 +63,12 @@ export function resolvePolicies(p: Problems, prefix: string, rules: Record<strin
         }
         return { name, hcl: text };
     });
-    return [...fromRules, ...fromHcl];
+    // Policies this package writes for an option (the operator policy, transit seals): the same naming rules.
+    const fromOptions = builtIn.map((b) => {
+        checkName(b.field, b.name);
+        return { name: b.name, hcl: renderPolicy(b.rules), rules: b.rules };
+    });
+    return [...fromRules, ...fromHcl, ...fromOptions];
 }
 
 function resolveRules(p: Problems, field: string, name: string, rules: PolicyRule[]): PolicySettings {

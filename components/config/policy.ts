@@ -49,3 +49,20 @@ export function kvV2WriteRules(mount: string, path: string): PolicyRule[] {
         { path: p.undelete, capabilities: ["update"] },
     ];
 }
+
+/**
+ * The operator policy's rules (see OperatorPolicy): for KV v2 the rules of `kvV2WriteRules` on every path, for KV v1
+ * create, read, update, delete and list on the whole mount.
+ */
+export function kvOperatorRules(mounts: { path: string; version: 1 | 2 }[]): PolicyRule[] {
+    return mounts.flatMap((m) => m.version === 2 ? kvV2WriteRules(m.path, "*")
+        : [{ path: `${m.path}/*`, capabilities: ["create", "read", "update", "delete", "list"] }]);
+}
+
+/** What a transit seal's token may do: encrypt and decrypt with its one key, nothing else. */
+export function transitSealRules(mount: string, key: string): PolicyRule[] {
+    return [
+        { path: `${mount}/encrypt/${key}`, capabilities: ["update"] },
+        { path: `${mount}/decrypt/${key}`, capabilities: ["update"] },
+    ];
+}

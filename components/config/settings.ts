@@ -3,12 +3,15 @@ import { ADMIN_AUTH_MOUNT, VAULT_AUTH_MOUNTS, VAULT_SECRET_MOUNTS } from "../res
 import { AUDIT_MOUNT_PATH } from "../cluster/names";
 import { Problems, REDACTED, checkAwsName, checkPem, checkWhenKnown, isCidr, isDuration, isMountPath } from "../validation";
 import type {
-    AppRoleAuth, AppRoleRole, AuditDevice, AwsEngine, JwtAuth, JwtAuthRole, KubernetesAuth, KubernetesAuthRole,
-    KvMount, KvVersion, TransitEngine, VaultConfigArgs,
+    AppRoleAuth, AppRoleRole, AuditDevice, AwsEngine, BoundClaimsType, JwtAuth, KubernetesAuth, KubernetesAuthRole,
+    KvMount, KvVersion, TransitEngine, UserpassAuth, UserpassUser, VaultConfigArgs,
 } from "./args";
-import { PolicySettings, resolvePolicies } from "./policies";
+import { BuiltInPolicy, PolicySettings, resolvePolicies } from "./policies";
+import { operatorPolicy, resolveTransitSeals, TransitSealSettings } from "./optionPolicies";
+import { transitSealRules } from "./policy";
 
 export type { PolicySettings } from "./policies";
+export type { TransitSealSettings } from "./optionPolicies";
 
 export const IN_CLUSTER_KUBERNETES_HOST = "https://kubernetes.default.svc";
 /** Where a VaultCluster's file audit device writes: on the audit volume. */
@@ -24,10 +27,37 @@ export interface KubernetesAuthSettings extends Omit<KubernetesAuth, "roles" | "
     roles: Named<KubernetesAuthRole>[];
 }
 
-export interface JwtAuthSettings extends Omit<JwtAuth, "roles" | "path"> {
-    path: string;
-    roles: Named<JwtAuthRole>[];
+/** A role of a JWT or OIDC mount: what both kinds share, and the OIDC login's own fields. */
+export interface JwtRoleSettings {
+    name: string;
+    boundAudiences?: string[];
+    userClaim: string;
+    groupsClaim?: string;
+    boundClaims?: Record<string, string>;
+    boundClaimsType?: BoundClaimsType;
+    allowUnboundClaims: boolean;
+    allowedRedirectUris?: string[];
+    oidcScopes?: string[];
+    policies: string[];
+    ttl?: string;
+    maxTtl?: string;
 }
+
+/** A mount of Vault's jwt plugin: `jwt` for machines (jwtAuth), `oidc` for people's browser logins (oidcAuth). */
+export interface JwtAuthSettings extends Omit<JwtAuth, "roles" | "path"> {
+    type: "jwt" | "oidc";
+    path: string;
+    oidcClientId?: pulumi.Input<string>;
+    oidcClientSecret?: pulumi.Input<string>;
+    defaultRole?: string;
+    roles: JwtRoleSettings[];
+}
+
+export interface UserpassAuthSettings extends Omit<UserpassAuth, "users" | "path"> {
+    path: string;
+    users: Named<UserpassUser>[];
+}
+
 
 export interface AppRoleAuthSettings extends Omit<AppRoleAuth, "roles" | "path"> {
     path: string;
@@ -42,11 +72,16 @@ export interface ConfigSettings {
     aws: (AwsEngine & { path: string })[];
     policies: PolicySettings[];
     kubernetesAuth: KubernetesAuthSettings[];
+    /** JWT and OIDC mounts (one Vault plugin serves both). */
     jwtAuth: JwtAuthSettings[];
     appRoleAuth: AppRoleAuthSettings[];
+    userpassAuth: UserpassAuthSettings[];
+    transitSeals: TransitSealSettings[];
 }
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
+/** Userpass passwords shorter than this are refused: these accounts can write every secret. */
+const MIN_PASSWORD_LENGTH = 12;
 
 /**
  * Validates VaultConfigArgs (after the type check): mount paths (shape, reserved, duplicates, nesting), audit file
@@ -94,9 +129,15 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         return { ...t, path, keys: t.keys ?? {} };
     });
 
+    const transitSeals = resolveTransitSeals(p, prefix, args.transitSealKeys ?? [], transit, (field, path) => secretMounts.add(field, path));
+
     const aws = (args.secretsEngines?.aws ?? []).map((a, i) => resolveAwsEngine(p, `${prefix}secretsEngines.aws[${i}]`, a, secretMounts, subject));
 
-    const policies = resolvePolicies(p, prefix, args.policies ?? {}, args.hclPolicies ?? {});
+    const builtIn: BuiltInPolicy[] = [
+        ...operatorPolicy(p, `${prefix}operatorPolicy`, args.operatorPolicy, kvMounts),
+        ...transitSeals.map((t, i) => ({ field: `${prefix}transitSealKeys[${i}]`, name: t.name, rules: transitSealRules(t.mount, t.keyName) })),
+    ];
+    const policies = resolvePolicies(p, prefix, args.policies ?? {}, args.hclPolicies ?? {}, builtIn);
     const known = new Set(["default", ...(args.existingPolicies ?? []), ...policies.map((x) => x.name)].map((n) => n.toLowerCase()));
     const checkPolicies = (field: string, list: string[]) => list.forEach((name) => p.check(known.has(name.toLowerCase()), field, name,
         "names a policy that is neither defined in policies or hclPolicies nor declared in existingPolicies",
@@ -125,26 +166,69 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         return { ...k, path, host, caCertPem: checkPem(p, subject, `${f}.caCertPem`, k.caCertPem), disableLocalCaJwt: remote, roles };
     });
 
-    const jwtAuth = (args.jwtAuth ?? []).map((j, i) => {
+    /** The checks JWT and OIDC roles share: bound claims unless waived, known policies, TTLs. */
+    const claimRole = <R extends { boundClaims?: Record<string, string>; allowUnboundClaims?: boolean; policies: string[]; ttl?: string; maxTtl?: string }>(
+        rf: string, r: R, who: string, bind: string): R & { allowUnboundClaims: boolean } => {
+        p.check(Object.keys(r.boundClaims ?? {}).length > 0 || r.allowUnboundClaims === true, `${rf}.boundClaims`, r.boundClaims,
+            `is empty: ${who} could log in with this role and read its secrets`, `${bind}, or set allowUnboundClaims: true deliberately`);
+        checkPolicies(`${rf}.policies`, r.policies);
+        checkTtl(p, `${rf}.ttl`, r.ttl);
+        checkTtl(p, `${rf}.maxTtl`, r.maxTtl);
+        return { ...r, allowUnboundClaims: r.allowUnboundClaims ?? false };
+    };
+    const httpsUrl = (field: string, value: pulumi.Input<string> | undefined, example: string) => value === undefined ? undefined : checkWhenKnown(p, subject, value, (q, v) =>
+        q.check(/^https:\/\/[^\s@]+$/.test(v), field, v, "is not an https URL (without credentials)", `e.g. "${example}"`));
+
+    const jwtAuth: JwtAuthSettings[] = (args.jwtAuth ?? []).map((j, i) => {
         const f = `${prefix}jwtAuth[${i}]`;
         const path = j.path ?? "jwt";
         authMounts.add(`${f}.path`, path);
         p.check((j.jwksUrl === undefined) !== (j.oidcDiscoveryUrl === undefined), `${f}.jwksUrl`, REDACTED,
             "exactly one of jwksUrl and oidcDiscoveryUrl is needed", "for GitLab set jwksUrl \"https://<gitlab>/-/jwks\" or oidcDiscoveryUrl \"https://<gitlab>\"");
-        const url = (k: "jwksUrl" | "oidcDiscoveryUrl" | "boundIssuer") => j[k] === undefined ? undefined : checkWhenKnown(p, subject, j[k]!, (q, v) =>
-            q.check(/^https:\/\/[^\s@]+$/.test(v), `${f}.${k}`, v, "is not an https URL (without credentials)", "e.g. \"https://gitlab.example.com\""));
-        const roles = namedEntries(p, `${f}.roles`, j.roles).map((r) => {
-            const rf = `${f}.roles.${r.name}`;
-            p.check(Object.keys(r.boundClaims ?? {}).length > 0 || r.allowUnboundClaims === true, `${rf}.boundClaims`, r.boundClaims,
-                "is empty: every project and pipeline on the issuer could log in with this role and read its secrets",
-                "bind project_id, ref and ref_protected (e.g. { project_id: \"42\", ref_protected: \"true\" }), or set allowUnboundClaims: true deliberately");
-            checkPolicies(`${rf}.policies`, r.policies);
-            checkTtl(p, `${rf}.ttl`, r.ttl);
-            checkTtl(p, `${rf}.maxTtl`, r.maxTtl);
-            return { ...r, allowUnboundClaims: r.allowUnboundClaims ?? false };
-        });
-        return { ...j, path, jwksUrl: url("jwksUrl"), oidcDiscoveryUrl: url("oidcDiscoveryUrl"), boundIssuer: url("boundIssuer"),
+        const url = (k: "jwksUrl" | "oidcDiscoveryUrl" | "boundIssuer") => httpsUrl(`${f}.${k}`, j[k], "https://gitlab.example.com");
+        const roles = namedEntries(p, `${f}.roles`, j.roles).map((r) => claimRole(`${f}.roles.${r.name}`, r, "every project and pipeline on the issuer",
+            "bind project_id, ref and ref_protected (e.g. { project_id: \"42\", ref_protected: \"true\" })"));
+        return { ...j, type: "jwt" as const, path, jwksUrl: url("jwksUrl"), oidcDiscoveryUrl: url("oidcDiscoveryUrl"), boundIssuer: url("boundIssuer"),
             caCertPem: checkPem(p, subject, `${f}.caCertPem`, j.caCertPem), roles };
+    });
+
+    const oidcAuth: JwtAuthSettings[] = (args.oidcAuth ?? []).map((o, i) => {
+        const f = `${prefix}oidcAuth[${i}]`;
+        const path = o.path ?? "oidc";
+        authMounts.add(`${f}.path`, path);
+        const roles = namedEntries(p, `${f}.roles`, o.roles).map((r) => {
+            const rf = `${f}.roles.${r.name}`;
+            r.allowedRedirectUris.forEach((u, n) => p.check(isRedirectUri(u), `${rf}.allowedRedirectUris[${n}]`, u,
+                "is not a redirect URI Vault can use (https, or http only on localhost for the CLI)",
+                `e.g. "http://localhost:8250/oidc/callback" (vault login) or "https://<vault host>/ui/vault/auth/${path}/oidc/callback" (the UI)`));
+            return { ...claimRole(rf, r, "everyone the identity provider signs in", "bind a group (e.g. { groups: \"vault-operators\" }, with groupsClaim and oidcScopes)"),
+                userClaim: r.userClaim ?? "sub" };
+        });
+        p.check(o.defaultRole === undefined || roles.some((r) => r.name === o.defaultRole), `${f}.defaultRole`, o.defaultRole,
+            "is not one of this mount's roles", `use one of: ${roles.map((r) => r.name).join(", ") || "(define a role first)"}`);
+        const secret = checkWhenKnown(p, subject, o.oidcClientSecret, (q, v) => q.check(v.length > 0, `${f}.oidcClientSecret`, REDACTED, "is empty",
+            "pass the client secret of Vault's application at the identity provider, as a Pulumi secret"));
+        return { type: "oidc" as const, path, description: o.description, oidcDiscoveryUrl: httpsUrl(`${f}.oidcDiscoveryUrl`, o.oidcDiscoveryUrl, "https://login.example.com"),
+            caCertPem: checkPem(p, subject, `${f}.caCertPem`, o.caCertPem), oidcClientId: o.oidcClientId, oidcClientSecret: secret, defaultRole: o.defaultRole, roles };
+    });
+
+    const userpassAuth = (args.userpassAuth ?? []).map((u, i) => {
+        const f = `${prefix}userpassAuth[${i}]`;
+        const path = u.path ?? "userpass";
+        authMounts.add(`${f}.path`, path);
+        const users = Object.entries(u.users).map(([name, user]) => {
+            const uf = `${f}.users.${name}`;
+            p.check(/^[a-z0-9_.-]+$/.test(name), `${f}.users`, name, "is not a user name Vault keeps as given",
+                "use lower case letters, digits, '_', '-' and '.' (Vault folds user names to lower case)");
+            checkPolicies(`${uf}.policies`, user.policies);
+            checkTtl(p, `${uf}.ttl`, user.ttl);
+            checkTtl(p, `${uf}.maxTtl`, user.maxTtl);
+            (user.tokenBoundCidrs ?? []).forEach((c, n) => p.check(isCidr(c), `${uf}.tokenBoundCidrs[${n}]`, c, "is not a CIDR block", "e.g. \"10.0.0.0/16\""));
+            const password = checkWhenKnown(p, subject, user.password, (q, v) => q.check(v.length >= MIN_PASSWORD_LENGTH, `${uf}.password`, REDACTED,
+                `is shorter than ${MIN_PASSWORD_LENGTH} characters (this account can log in to Vault)`, "generate one, e.g. `openssl rand -base64 24`, and set it with `pulumi config set --secret`"));
+            return { ...user, name, password };
+        });
+        return { ...u, path, users };
     });
 
     const appRoleAuth = (args.appRoleAuth ?? []).map((a, i) => {
@@ -163,7 +247,12 @@ export function resolveConfigSettings(p: Problems, args: VaultConfigArgs, prefix
         return { ...a, path, roles };
     });
 
-    return { auditDevices, kvMounts, transit, aws, policies, kubernetesAuth, jwtAuth, appRoleAuth };
+    return { auditDevices, kvMounts, transit, aws, policies, kubernetesAuth, jwtAuth: [...jwtAuth, ...oidcAuth], appRoleAuth, userpassAuth, transitSeals };
+}
+
+/** Where an OIDC login may return: https anywhere, plain http only to the CLI's listener on this machine. */
+function isRedirectUri(value: string): boolean {
+    return /^https:\/\/[^\s@/]+(\/\S*)?$/.test(value) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/\S*)?$/.test(value);
 }
 
 /** A file audit device writes to stdout, nowhere (`discard`), or a file inside the audit volume. */

@@ -13,6 +13,9 @@ import { AuthBackend as JwtAuthBackend } from "@pulumi/vault/jwt/authBackend";
 import { AuthBackendRole as JwtAuthBackendRole } from "@pulumi/vault/jwt/authBackendRole";
 import { AuthBackendRole as AppRoleAuthBackendRole } from "@pulumi/vault/approle/authBackendRole";
 import { AuthBackendRoleSecretId } from "@pulumi/vault/approle/authBackendRoleSecretId";
+import { Endpoint } from "@pulumi/vault/generic/endpoint";
+import { AuthBackendRole as TokenAuthBackendRole } from "@pulumi/vault/tokenauth/authBackendRole";
+import { Token } from "@pulumi/vault/token";
 import { durationSeconds } from "../validation";
 import { TYPE_PREFIX } from "../typeTokens";
 import { IAM_USER_PATH } from "../reserved";
@@ -29,9 +32,10 @@ export function validateConfig(name: string, args: VaultConfigArgs): ConfigSetti
 const seconds = (d: string | undefined): number | undefined => (d === undefined ? undefined : durationSeconds(d));
 
 /**
- * Post-init configuration of a Vault, as code: audit devices, secrets engines, policies, and Kubernetes, JWT and
- * AppRole auth with their roles. Works against any Vault through the given `vault.Provider`. Resource names derive
- * from mount paths and role names, so reordering a list replaces nothing.
+ * Post-init configuration of a Vault, as code: audit devices, secrets engines, policies, Kubernetes, JWT and AppRole
+ * auth for machines, OIDC and userpass auth for people, and transit keys held for other clusters' seals. Works against
+ * any Vault through the given `vault.Provider`. Resource names derive from mount paths and role names, so reordering a
+ * list replaces nothing.
  */
 export class VaultConfig extends pulumi.ComponentResource {
     /** AppRole role IDs by `<mount>/<role>`. */
@@ -40,12 +44,15 @@ export class VaultConfig extends pulumi.ComponentResource {
     readonly appRoleSecretIds: Record<string, pulumi.Output<string>>;
     /** Names of the policies written. */
     readonly policyNames: string[];
+    /** Tokens (secret) of `transitSealKeys`, by `<mount>/<key>`: the sealed cluster's `VAULT_TOKEN`. */
+    readonly transitSealTokens: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: VaultConfigArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = validateConfig(name, args ?? {});
         super(`${TYPE_PREFIX}:index:VaultConfig`, name, {}, opts);
         this.appRoleIds = {};
         this.appRoleSecretIds = {};
+        this.transitSealTokens = {};
         this.policyNames = settings.policies.map((x) => x.name);
         // deletedWith is not inherited: when the cluster goes, nothing here needs deleting one by one.
         const child: pulumi.CustomResourceOptions = { parent: this, deletedWith: opts?.deletedWith };
@@ -63,12 +70,13 @@ export class VaultConfig extends pulumi.ComponentResource {
             }
         }
 
+        const keys = new Map<string, SecretBackendKey>();
         for (const t of settings.transit) {
             const mount = new Mount(`${name}-transit-${t.path}`, { path: t.path, type: "transit", description: "Encryption as a service" }, child);
             for (const [key, k] of Object.entries(t.keys ?? {})) {
-                new SecretBackendKey(`${name}-transit-key-${t.path}/${key}`, {
+                keys.set(`${t.path}/${key}`, new SecretBackendKey(`${name}-transit-key-${t.path}/${key}`, {
                     backend: mount.path, name: key, type: k.type, exportable: k.exportable, deletionAllowed: k.deletionAllowed, autoRotatePeriod: seconds(k.autoRotatePeriod),
-                }, child);
+                }, child));
             }
         }
 
@@ -89,8 +97,22 @@ export class VaultConfig extends pulumi.ComponentResource {
             }
         }
 
-        for (const policy of settings.policies) {
-            new Policy(`${name}-policy-${policy.name}`, { name: policy.name, policy: policy.hcl }, child);
+        const policies = new Map(settings.policies.map((policy) =>
+            [policy.name, new Policy(`${name}-policy-${policy.name}`, { name: policy.name, policy: policy.hcl }, child)]));
+
+        // The key holder's side of a transit seal. The token comes from a token role that allows exactly the seal's
+        // policy: through a role, Vault lets a token that does not hold that policy (Pulumi's admin identity) issue an
+        // orphan periodic token with it, without sudo on token creation.
+        for (const t of settings.transitSeals) {
+            const key = `${t.mount}/${t.keyName}`;
+            const role = new TokenAuthBackendRole(`${name}-seal-role-${key}`, {
+                roleName: t.name, allowedPolicies: [policies.get(t.name)!.name], orphan: true, renewable: true,
+                tokenPeriod: seconds(t.tokenPeriod), tokenNoDefaultPolicy: true,
+            }, { ...child, dependsOn: [keys.get(key)!] });
+            const token = new Token(`${name}-seal-token-${key}`, {
+                roleName: role.roleName, policies: [t.name], noParent: true, noDefaultPolicy: true, renewable: true, displayName: t.name,
+            }, child);
+            this.transitSealTokens[key] = pulumi.secret(token.clientToken);
         }
 
         for (const k of settings.kubernetesAuth) {
@@ -112,20 +134,40 @@ export class VaultConfig extends pulumi.ComponentResource {
             }
         }
 
+        // JWT mounts (machines) and OIDC mounts (people's browser logins) are the same Vault plugin.
         for (const j of settings.jwtAuth) {
             const backend = new JwtAuthBackend(`${name}-auth-${j.path}`, {
-                type: "jwt", path: j.path, description: j.description, boundIssuer: j.boundIssuer,
+                type: j.type, path: j.path, description: j.description, boundIssuer: j.boundIssuer,
                 jwksUrl: j.jwksUrl, jwksCaPem: j.jwksUrl ? j.caCertPem : undefined,
                 oidcDiscoveryUrl: j.oidcDiscoveryUrl, oidcDiscoveryCaPem: j.oidcDiscoveryUrl ? j.caCertPem : undefined,
+                oidcClientId: j.oidcClientId, oidcClientSecret: j.oidcClientSecret === undefined ? undefined : pulumi.secret(j.oidcClientSecret),
+                defaultRole: j.defaultRole,
             }, child);
             for (const r of j.roles) {
                 new JwtAuthBackendRole(`${name}-role-${j.path}/${r.name}`, {
-                    backend: backend.path as pulumi.Output<string>, roleName: r.name, roleType: "jwt",
-                    boundAudiences: r.boundAudiences, userClaim: r.userClaim,
+                    backend: backend.path as pulumi.Output<string>, roleName: r.name, roleType: j.type,
+                    boundAudiences: r.boundAudiences, userClaim: r.userClaim, groupsClaim: r.groupsClaim,
+                    allowedRedirectUris: r.allowedRedirectUris, oidcScopes: r.oidcScopes,
                     // The provider takes claim lists comma-separated, as they are given.
                     boundClaims: r.boundClaims,
                     boundClaimsType: r.boundClaimsType,
                     tokenPolicies: r.policies, tokenTtl: seconds(r.ttl), tokenMaxTtl: seconds(r.maxTtl),
+                }, child);
+            }
+        }
+
+        for (const u of settings.userpassAuth) {
+            const backend = new AuthBackend(`${name}-auth-${u.path}`, { type: "userpass", path: u.path, description: u.description }, child);
+            for (const user of u.users) {
+                // No dedicated resource exists: the user is written to its API path. Vault never returns the password,
+                // so nothing is read back (a changed password is written again; one changed outside Pulumi is not seen).
+                new Endpoint(`${name}-user-${u.path}/${user.name}`, {
+                    path: pulumi.interpolate`auth/${backend.path}/users/${user.name}`,
+                    dataJson: pulumi.secret(pulumi.output(user.password).apply((password) => JSON.stringify({
+                        password, token_policies: user.policies, token_ttl: seconds(user.ttl), token_max_ttl: seconds(user.maxTtl), token_bound_cidrs: user.tokenBoundCidrs,
+                    }))),
+                    disableRead: true,
+                    ignoreAbsentFields: true,
                 }, child);
             }
         }
@@ -147,6 +189,8 @@ export class VaultConfig extends pulumi.ComponentResource {
             }
         }
 
-        this.registerOutputs({ appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, policyNames: this.policyNames });
+        this.registerOutputs({
+            appRoleIds: this.appRoleIds, appRoleSecretIds: this.appRoleSecretIds, policyNames: this.policyNames, transitSealTokens: this.transitSealTokens,
+        });
     }
 }

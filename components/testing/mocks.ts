@@ -112,6 +112,7 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     "random:index/randomPassword:RandomPassword": (n, i) => ({ result: `mock${n.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(i.length ?? 16, "x") }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),
+    "vault:index/token:Token": (n) => ({ clientToken: `hvs.mock-token-${n}` }),
     // The token controller fills a service-account-token Secret with the service account's token (base64, as all Secret data).
     "kubernetes:core/v1:Secret": (_n, i) => (i.type === "kubernetes.io/service-account-token"
         ? { data: { token: Buffer.from(`eyJmock-token-of-${i.metadata?.annotations?.["kubernetes.io/service-account.name"]}`).toString("base64") } }

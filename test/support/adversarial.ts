@@ -15,6 +15,7 @@ const PASSWORD = "s3cr3t-Passw0rd";
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const ARN = (kind: string) => `arn:aws:iam::123456789012:${kind}`;
 const jwt = (extra: Record<string, unknown>) => ({ jwtAuth: [{ jwksUrl: "https://gitlab.example.com/-/jwks", roles: {}, ...extra }] });
+const oidc = (extra: Record<string, unknown>) => ({ oidcAuth: [{ oidcDiscoveryUrl: "https://login.example.com", oidcClientId: "vault", oidcClientSecret: PASSWORD, roles: {}, ...extra }] });
 const aws = (roles: Record<string, unknown>) => ({ secretsEngines: { aws: [{ roles }] } });
 
 const names = builders("policy names Vault folds or reserves");
@@ -43,6 +44,10 @@ export const ADVERSARIAL_CASES: Refusal[] = [
     names.cluster({ config: { policies: { "PULUMI-ADMIN": p([{ path: "sys/*", capabilities: ["sudo"] }]) } } }, "config.policies.PULUMI-ADMIN", /is reserved/),
     names.app({ policyName: "Default" }, "policyName", /is not a policy name this component may write/),
     names.config({ appRoleAuth: [{ path: "pulumi", roles: {} }] }, "appRoleAuth[0].path", /is the AppRole mount of Pulumi's own admin identity/),
+    names.config({ kvMounts: [{ path: "kv" }], operatorPolicy: { name: "Pulumi-Admin" } }, "operatorPolicy.name", /the policy of Pulumi's admin identity/),
+    names.config({ policies: { "Transit-Seal-transit-k": p([{ path: "transit/*", capabilities: ["update"] }]) }, transitSealKeys: [{ keyName: "k" }] },
+        "transitSealKeys[0]", /names the same Vault policy as policies\.Transit-Seal-transit-k/),
+    names.config({ userpassAuth: [{ path: "pulumi", users: {} }] }, "userpassAuth[0].path", /is the AppRole mount of Pulumi's own admin identity/),
 
     paths.config({ policies: { q: p([{ path: "kv/data/\"x", capabilities: ["read"] }]) } }, "policies.q[0].path", /is not a Vault policy path/),
     paths.config({ policies: { n: p([{ path: "kv/data/x\npath \"sys/*\" {", capabilities: ["read"] }]) } }, "policies.n[0].path", /is not a Vault policy path/),
@@ -127,6 +132,9 @@ export const ADVERSARIAL_CASES: Refusal[] = [
     secrets.cluster({ server: { extraEnv: { VAULT_TOKEN: TOKEN } } }, "server.extraEnv.VAULT_TOKEN", /would put a secret into the StatefulSet in plain text/, [TOKEN]),
     secrets.cluster({ chart: { repository: `https://robot:${PASSWORD}@charts.example.com` } }, "chart.repository", /without credentials/, [PASSWORD]),
     secrets.config(jwt({ jwksUrl: `https://ci:${PASSWORD}@gitlab.example.com/-/jwks` }), "jwtAuth[0].jwksUrl", /is not an https URL \(without credentials\)/, [PASSWORD]),
+    secrets.config(oidc({ oidcDiscoveryUrl: `https://ops:${PASSWORD}@login.example.com` }), "oidcAuth[0].oidcDiscoveryUrl", /is not an https URL \(without credentials\)/, [PASSWORD]),
+    secrets.config({ userpassAuth: [{ users: { lab: { password: PASSWORD.slice(0, 8), policies: ["default"] } } }] }, "userpassAuth[0].users.lab.password",
+        /is shorter than 12 characters/, [PASSWORD.slice(0, 8)]),
     secrets.config({ kubernetesAuth: [{ path: "other", host: `https://ops:${PASSWORD}@k8s.example.com`, caCertPem: CERT, roles: {} }] }, "kubernetesAuth[0].host",
         /is not an https URL of a Kubernetes API server/, [PASSWORD]),
     secrets.cluster({ bootstrap: { custody: { type: "kubernetes-secret" }, keyHolders: [{ name: "ops", pgpKey: `not base64 ${PASSWORD}` }] } }, "bootstrap.keyHolders[0].pgpKey",

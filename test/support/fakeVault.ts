@@ -38,6 +38,11 @@ export interface FakeKubernetesRole {
 /** ACL rules of a policy, as the stand-in enforces them on the endpoints that check them. */
 export type FakeAcl = { path: string; capabilities: string[] }[];
 
+/** Whether rules grant `capability` on `path`: exact paths and trailing `*` globs, as Vault matches them. */
+export function aclGrants(rules: FakeAcl, path: string, capability: string): boolean {
+    return rules.some((rule) => (rule.path === path || (rule.path.endsWith("*") && path.startsWith(rule.path.slice(0, -1)))) && rule.capabilities.includes(capability));
+}
+
 interface ReplicaState {
     sealed: boolean;
     progress: number;
@@ -539,8 +544,7 @@ export class FakeVault extends EventEmitter {
     allowed(token: string, path: string, capability: string): boolean {
         const policies = this.tokens.get(token) ?? [];
         if (policies.includes("root")) return true;
-        return policies.some((name) => (this.acl.get(name) ?? []).some((rule) =>
-            (rule.path === path || (rule.path.endsWith("*") && path.startsWith(rule.path.slice(0, -1)))) && rule.capabilities.includes(capability)));
+        return policies.some((name) => aclGrants(this.acl.get(name) ?? [], path, capability));
     }
 
     private kubernetesLogin(mount: string, body: any): [number, unknown] {
