@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse as parseYaml } from "yaml";
 import { csiParameters } from "../components";
-import { installMocks, settle, unwrapSecrets } from "../components/testing/mocks";
+import { installMocks, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import {
     comparePolicyPaths, crossCheck, describeDoc, effectiveCapabilities, EXAMPLES_DIR, examples, gvk, kubernetesDocuments, KubeDoc,
     loadStack, policyPathMatches, rel, schemaRegistry, SchemaSource, StackInfo,
@@ -34,7 +34,7 @@ function schemaSources(): Map<string, { source: SchemaSource; origin: string }> 
 
 describe("examples: layout and pairing", () => {
     it("every example folder has a README.md and an example.json naming the stack it pairs with", () => {
-        assert.deepEqual(exampleList.map((e) => e.name), ["csi-provider", "eks-program", "external-secrets", "gitlab-ci", "python-program", "vault-agent-injector", "vault-secrets-operator", "yaml-program"]);
+        assert.deepEqual(exampleList.map((e) => e.name), ["csi-provider", "eks-program", "external-secrets", "gitlab-ci", "python-program", "transit-autounseal", "vault-agent-injector", "vault-secrets-operator", "yaml-program"]);
         for (const e of exampleList) {
             assert.ok(existsSync(join(e.dir, "README.md")), `${rel(e.dir)}/README.md is missing`);
             assert.notEqual(e.stack, undefined, `${rel(e.dir)}/example.json must say { "stack": "<env>" } (or null for a self-contained program)`);
@@ -303,5 +303,31 @@ describe("examples: Vault names against the paired stack configuration", () => {
             { path: "aws/creds/*", capabilities: ["list"] },
         ], "aws/creds/my-role"), { path: "aws/creds/*", capabilities: ["list", "read"] });
         assert.deepEqual(effectiveCapabilities([{ path: "aws/creds/admin", capabilities: ["deny", "read"] }], "aws/creds/admin"), { path: "aws/creds/admin", capabilities: [] });
+    });
+});
+
+describe("examples: transit auto-unseal", () => {
+    it("transit-autounseal builds, under Pulumi mocks, a key holder whose token reaches the sealed Vault's Secret and nowhere else", async () => {
+        const recorder = await installMocks();
+        const { transitAutounseal, SEAL_KEY } = require("../examples/transit-autounseal/program") as typeof import("../examples/transit-autounseal/program");
+        const { keyHolder } = transitAutounseal();
+        await settle();
+        const token = unwrapSecrets(recorder.named("vault:index/token:Token", `-seal-token-transit/${SEAL_KEY}`).inputs);
+        assert.deepEqual({ roleName: token.roleName, policies: token.policies, noParent: token.noParent },
+            { roleName: `transit-seal-transit-${SEAL_KEY}`, policies: [`transit-seal-transit-${SEAL_KEY}`], noParent: true });
+        const clientToken = (await valueOf(keyHolder.transitSealTokens))[`transit/${SEAL_KEY}`];
+        assert.ok(clientToken.startsWith("hvs."));
+        const secret = recorder.named("kubernetes:core/v1:Secret", "app-transit-seal-token");
+        assert.deepEqual(secret.inputs.metadata, { name: "vault-transit-seal-token", namespace: "vault" });
+        assert.deepEqual(unwrapSecrets(secret.inputs.stringData), { token: clientToken });
+        const holders = recorder.resources.filter((r) => r.custom && JSON.stringify(unwrapSecrets(r.inputs)).includes(clientToken)).map((r) => r.name);
+        assert.deepEqual(holders, ["app-transit-seal-token"], "the token is in that Secret and nowhere else");
+
+        const releases = recorder.ofType("kubernetes:helm.sh/v3:Release").map((r) => unwrapSecrets(r.inputs));
+        const app = releases.find((r) => r.namespace === "vault")!;
+        assert.match(app.values.server.ha.raft.config, new RegExp(`seal "transit" \\{\\n {2}address {5}= "https://vault-keys\\.vault-keys\\.svc:8200"\\n {2}key_name {4}= "${SEAL_KEY}"`));
+        const holder = releases.find((r) => r.namespace === "vault-keys")!;
+        assert.deepEqual({ name: holder.name, standalone: holder.values.server.standalone.enabled, injector: holder.values.injector.enabled },
+            { name: "vault-keys", standalone: true, injector: false }, "the chart's cluster-wide objects do not collide");
     });
 });
