@@ -33,6 +33,18 @@ describe("rollout plans (pure)", () => {
         assert.match(key.message, /from awskms \(key k1\) to awskms \(key k2\).*together with the new seal "awskms" stanza/);
     });
 
+    it("transit: Shamir to transit migrates like Shamir to awskms; another key holder, mount or key is refused with the procedure", () => {
+        const holder = (key: string) => ({ type: "transit", keyId: `https://keys.example.com:8200/v1/transit/keys/${key}` });
+        const migrate = planSealChange({ type: "shamir" }, holder("autounseal"));
+        assert.equal(migrate.action, "migrate");
+        assert.match(migrate.message, /from shamir to transit \(key https:\/\/keys\.example\.com:8200\/v1\/transit\/keys\/autounseal\).*unsealed once with migrate=true/);
+        assert.equal(planSealChange(holder("autounseal"), holder("autounseal")).action, "none");
+        const other = planSealChange(holder("autounseal"), holder("autounseal-2"));
+        assert.equal(other.action, "refuse");
+        assert.match(other.message, /add disabled = "true" to the seal "transit" stanza together with the new seal "transit" stanza/);
+        assert.equal(planSealChange(holder("autounseal"), { type: "awskms", keyId: "k1" }).action, "refuse");
+    });
+
     it("removes the shrunk pods' peers highest first, stepping the leader down first", () => {
         const peers = ["vault-0", "vault-1", "vault-2", "vault-3", "vault-4"].map((id) => peer(id, { leader: id === "vault-4" }));
         assert.deepEqual(planRaftShrink(peers, 3, "vault"), { remove: ["vault-4", "vault-3"], stepDownFirst: true, refusal: undefined });
