@@ -69,6 +69,19 @@ describe("README", () => {
         assert.deepEqual([...new Set(targets)].filter((t) => !anchors.has(t)), []);
     });
 
+    it("cites only tests that exist (test/<file>.test.ts — \"<title>\", as the recipes table does)", () => {
+        const citations = [...readme.matchAll(/`(test\/[\w.]+\.test\.ts)` — "(.*?)"(?=;| \||$)/gm)].map((m) => ({ file: m[1], title: m[2] }));
+        assert.ok(citations.length >= 80, `${citations.length} citations`);
+        const missing = citations.filter(({ file, title }) => {
+            const source = existsSync(join(ROOT, file)) ? readFileSync(join(ROOT, file), "utf8") : "";
+            // A title is written literally, or built in a loop from a template literal (its \${...} parts match anything).
+            const templates = [...source.matchAll(/\bit\(`([^`]*\$\{[^`]*)`/g)].map((m) =>
+                new RegExp(`^${m[1].split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`));
+            return !source.includes(title) && !templates.some((t) => t.test(title));
+        });
+        assert.deepEqual(missing, []);
+    });
+
     it("documents the test command CI runs", () => {
         const setup = /## Setup\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1].trim().split("\n");
         const ci = readFileSync(join(ROOT, ".ci/run"), "utf8").split("\n").filter((l) => /^npm /.test(l));
