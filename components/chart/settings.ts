@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type {
-    AgentDefaults, Chart, Csi, Image, Ingress, Injector, LogLevel, ContainerResources, PodAntiAffinity, Server, Storage,
-    Toleration, Ui, UiServiceType, AuditStorage,
+    AgentDefaults, Image, LogLevel, ContainerResources, PodAntiAffinity, Server, Storage, Toleration, UiServiceType, AuditStorage, VaultClusterArgs,
 } from "../cluster/args";
 import { Problems, REDACTED, checkWhenKnown, isCidr, isDnsName, isPlainObject, isQuantity, mapKnown, redactSecrets, refuseOtherVariantFields } from "../validation";
 
@@ -38,18 +37,11 @@ export interface ChartSettings {
 }
 
 /** What the chart stage reads of the cluster's arguments. */
-export interface ChartSettingsInput {
+export interface ChartSettingsInput extends Pick<VaultClusterArgs, "ingress" | "ui" | "injector" | "csi" | "auditStorage" | "server" | "chart"> {
     subject: string;
     /** Undefined in dev mode (in memory: no data volume). */
     storage?: Storage;
     replicas: pulumi.Input<number>;
-    ingress?: Ingress;
-    ui?: Ui;
-    injector?: Injector;
-    csi?: Csi;
-    auditStorage?: AuditStorage;
-    server?: Server;
-    chart?: Chart;
 }
 
 export const RAFT_FIELDS = ["type", "size", "storageClass"];
