@@ -18,8 +18,6 @@ class OperationsRecorder extends MockRecorder {
         const answer = super.newResource(args);
         const extra: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
             "vault:index/token:Token": (n) => ({ clientToken: `hvs.mock-${n}` }),
-            "aws:sns/topic:Topic": (n, i) => ({ arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${i.name ?? n}` }),
-            "aws:cloudwatch/eventRule:EventRule": (n, i) => ({ arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${i.name ?? n}`, name: i.name ?? n }),
             "aws:s3/bucket:Bucket": (_n, i) => ({ bucket: `${i.bucketPrefix}20260101`, arn: `arn:aws:s3:::${i.bucketPrefix}20260101` }),
             "aws:backup/vault:Vault": (n, i) => ({ name: i.name ?? n }),
         };

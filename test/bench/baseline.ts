@@ -3,8 +3,9 @@
  * its program (baselineProgram.ts, loaded with `require` as plan() loads stacks/index.ts) does
  * one `new <SdkClass>(name, literalInputs, opts)` per recorded custom resource, in the recorded order, with the same
  * inputs (secrets unwrapped), provider, dependsOn (the recorded dependency URNs), protect, retainOnDelete,
- * deletedWith and additionalSecretOutputs. The init step stays a dynamic resource with the package's own provider
- * module (components/bootstrap/initProvider.ts), so its serialization cost is the same. No components, no
+ * deletedWith and additionalSecretOutputs. The dynamic resources (init step, rollout, Raft membership, seal guard)
+ * stay dynamic resources with the package's own provider modules (see baselineProgram.ts), so their serialization
+ * cost is the same. No components, no
  * validation, no rendering, no config, no invokes, no reads.
  *
  *   node -r ts-node/register/transpile-only test/bench/baseline.ts --fixture <file.json> [--plain-stack] [--profile <file>] [--warm]

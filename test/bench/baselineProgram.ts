@@ -5,9 +5,8 @@
  * validation, no rendering. Its input is handed over on globalThis (a module has no arguments).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { vaultInitProvider } from "../../components/bootstrap/initProvider";
 import { FixtureResource, providerUrn } from "./fixture";
-import { DYNAMIC_TYPE, sdkClass } from "./sdkClasses";
+import { DYNAMIC_TYPE, dynamicProvider, sdkClass } from "./sdkClasses";
 
 export interface BaselineInput {
     prepared: { r: FixtureResource; args: Record<string, any> }[];
@@ -39,6 +38,6 @@ for (const { r, args } of input.prepared) {
     };
     if (r.provider) opts.provider = lookup(providerUrn(r.provider), "provider", r);
     if (r.deletedWith) opts.deletedWith = lookup(r.deletedWith, "deletedWith target", r);
-    const resource = r.type === DYNAMIC_TYPE ? new Dynamic(vaultInitProvider, r.name, args, opts) : new (sdkClass(r.type))(r.name, args, opts);
+    const resource = r.type === DYNAMIC_TYPE ? new Dynamic(dynamicProvider(r.name, r.inputs), r.name, args, opts) : new (sdkClass(r.type))(r.name, args, opts);
     byUrn.set(r.urn, resource);
 }

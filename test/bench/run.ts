@@ -235,7 +235,7 @@ function evaluationSections(): Section[] {
         body: [
             `Baseline (test/bench/baseline.ts): the ${check.customResources} custom resources recorded from the prod run, re-registered with \`new <SDK class>(name, literal inputs, opts)\` `
             + "in the recorded order, same mocks, same provider / dependsOn (the recorded dependency URNs) / protect / retainOnDelete / deletedWith / additionalSecretOutputs, "
-            + "the init step as a dynamic resource with the package's own provider module; no components, validation, rendering, config or invokes. "
+            + "the dynamic resources (init step, rollout, seal guard, Raft membership) with the package's own provider modules; no components, validation, rendering, config or invokes. "
             + `Runs alternate ours/baseline (${OPTIONS.runs} each). Both kinds of process pre-transpile the same ${first.prewarm.files} .ts files before the timed region, `
             + "so the TypeScript cost is equal and sits in the process wall time only.",
             "",
