@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { X509Certificate } from "crypto";
 import { isIP } from "net";
 
 /** One thing wrong with a component's arguments: where, what was given, why it is wrong, how to fix it. */
@@ -173,9 +174,17 @@ export function isPolicyPath(value: unknown): value is string {
     return typeof value === "string" && /^[^\s/"'{}\\$][^\s"'{}\\]*$/.test(value) && !value.includes("${") && !/\*./.test(value);
 }
 
-/** A PEM certificate given as text. */
+/** PEM certificates given as text: one or more blocks, each a certificate X.509 can parse (not only its armour). */
 export function isPemCertificate(value: unknown): value is string {
-    return typeof value === "string" && /^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/.test(value);
+    if (typeof value !== "string" || !/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/.test(value)) return false;
+    return (value.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).every((block) => {
+        try {
+            new X509Certificate(block);
+            return true;
+        } catch {
+            return false;
+        }
+    });
 }
 
 /** A PEM certificate, checked now when known or when it resolves. The value is never echoed (it may be a key). */

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { DYNAMODB_ACTIONS, KMS_SEAL_ACTIONS, READINESS_PATH } from "../components";
-import { ACCOUNT_ID, FakeVpcEndpoint, MockRecorder, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { ACCOUNT_ID, FAKE_CLUSTER_CA_PEM, FakeVpcEndpoint, MockRecorder, REGION, installMocks, isSecretValue, isUnknownValue, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { VaultCluster } from "../components";
 import type { VaultClusterArgs } from "../components";
 import { chartSchemaErrors, unknownChartKeys } from "./support/chart";
@@ -524,15 +524,15 @@ describe("VaultCluster options", () => {
     });
 
     it("signs with a user CA instead of generating one", async () => {
-        const d = await deploy({ irsa: IRSA, tls: { ca: { keyPem: "-----BEGIN PRIVATE KEY-----\nuser\n-----END PRIVATE KEY-----\n", certPem: "-----BEGIN CERTIFICATE-----\nuser-ca\n-----END CERTIFICATE-----\n" } } });
+        const d = await deploy({ irsa: IRSA, tls: { ca: { keyPem: "-----BEGIN PRIVATE KEY-----\nuser\n-----END PRIVATE KEY-----\n", certPem: FAKE_CLUSTER_CA_PEM } } });
         assert.equal(d.recorder.ofType("tls:index/selfSignedCert:SelfSignedCert").length, 0);
         assert.equal(d.recorder.ofType("tls:index/privateKey:PrivateKey").length, 1);
-        assert.match(unwrapSecrets(d.recorder.one("tls:index/locallySignedCert:LocallySignedCert").inputs.caCertPem), /user-ca/);
-        assert.match(await valueOf(d.cluster.caCertPem), /user-ca/);
+        assert.equal(unwrapSecrets(d.recorder.one("tls:index/locallySignedCert:LocallySignedCert").inputs.caCertPem), FAKE_CLUSTER_CA_PEM);
+        assert.equal(await valueOf(d.cluster.caCertPem), FAKE_CLUSTER_CA_PEM);
     });
 
     it("mounts an existing TLS secret and trusts the given CA, generating nothing", async () => {
-        const d = await deploy({ irsa: IRSA, tls: { existingSecretName: "my-vault-tls", caCertPem: "-----BEGIN CERTIFICATE-----\nmine\n-----END CERTIFICATE-----\n" } });
+        const d = await deploy({ irsa: IRSA, tls: { existingSecretName: "my-vault-tls", caCertPem: FAKE_CLUSTER_CA_PEM } });
         assert.equal(d.recorder.resources.filter((r) => r.type.startsWith("tls:")).length, 0);
         assert.deepEqual(d.recorder.ofType(SECRET).map((r) => r.name), ["prod-metrics-token"], "no TLS secret (only the metrics token's)");
         assert.deepEqual(d.values.server.extraVolumes, [{ type: "secret", name: "my-vault-tls" }]);

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { adminPolicyRules } from "../components/bootstrap/adminIdentity";
 import { certificateFingerprint, contentDigest } from "../components/rollout";
-import { FAKE_VAULT_CA_PEM, unwrapSecrets } from "../components/testing/mocks";
+import { FAKE_CLUSTER_CA_PEM, FAKE_VAULT_CA_PEM, unwrapSecrets } from "../components/testing/mocks";
 import { deploy, IRSA, LOCAL, serverHcl } from "./support/cluster";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -32,7 +32,12 @@ describe("VaultCluster's day-2 steps", () => {
         assert.equal(inputs.custody.type, "aws-secrets-manager", "the token and keys are read from the init step's own custody");
         assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "secretEnvironmentDigest", "stateRecords"]);
         const config = d.recorder.resources.find((r) => r.type === "vault-cluster:index:VaultConfig")!;
-        assert.ok(config.dependencies.includes(rollout.urn), "the provider does not race a step-down");
+        assert.ok(config.dependencies.includes(rollout.urn), "the configuration component waits for the rollout");
+        // A component's dependsOn does not reach its children; every Vault resource waits for its provider.
+        const provider = d.recorder.one("pulumi:providers:vault");
+        assert.ok(provider.dependencies.includes(rollout.urn) && provider.dependencies.includes(init.urn), "the provider does not race a step-down");
+        const mount = d.recorder.ofType("vault:index/audit:Audit")[0];
+        assert.ok(mount.provider.startsWith(`${provider.urn}::`));
         assert.equal(d.recorder.ofType(DYNAMIC).filter((r) => r.name.endsWith("-raft")).length, 0, "no Raft membership with DynamoDB");
     });
 
@@ -59,7 +64,7 @@ describe("VaultCluster's day-2 steps", () => {
 });
 
 describe("a CA change", () => {
-    const previous = "-----BEGIN CERTIFICATE-----\nMIIBold\n-----END CERTIFICATE-----\n";
+    const previous = FAKE_CLUSTER_CA_PEM;
 
     it("trusts the previous CA beside the new one everywhere a client verifies Vault, while the pods roll to the new CA", async () => {
         const d = await deploy({ irsa: IRSA, tls: { previousCaCertPem: previous } });
@@ -83,6 +88,9 @@ describe("a CA change", () => {
     it("refuses a previous CA that is not a PEM certificate, without echoing it", async () => {
         await assert.rejects(async () => deploy({ irsa: IRSA, tls: { previousCaCertPem: "-----BEGIN RSA PRIVATE KEY-----\nsecretbody\n-----END RSA PRIVATE KEY-----" } }),
             (e: Error) => /tls\.previousCaCertPem = <not shown>: is not a PEM certificate/.test(e.message) && !e.message.includes("secretbody"));
+        // The armour alone is not enough: the rollout fingerprints the CA, and clients must be able to load it.
+        await assert.rejects(async () => deploy({ irsa: IRSA, tls: { previousCaCertPem: "-----BEGIN CERTIFICATE-----\nMIIBold\n-----END CERTIFICATE-----\n" } }),
+            /tls\.previousCaCertPem = <not shown>: is not a PEM certificate/);
     });
 });
 

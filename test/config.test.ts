@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as vault from "@pulumi/vault/provider";
 import { InputError, kvV2ReadRules, VaultAppAccess, VaultConfig } from "../components";
 import type { VaultConfigArgs } from "../components";
-import { installMocks, isSecretOutput, MockRecorder, RegisteredResource, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
+import { FAKE_CLUSTER_CA_PEM, installMocks, isSecretOutput, MockRecorder, RegisteredResource, settle, unwrapSecrets, valueOf } from "../components/testing/mocks";
 import { deploy, IRSA } from "./support/cluster";
 import { parseHcl } from "./support/hcl";
 import { refusedBy } from "./support/refusals";
@@ -46,7 +46,7 @@ const RECIPES: VaultConfigArgs = {
         {
             path: "eks-team-b",
             host: "https://B1234.gr7.eu-west-1.eks.amazonaws.com",
-            caCertPem: "-----BEGIN CERTIFICATE-----\nteam-b\n-----END CERTIFICATE-----\n",
+            caCertPem: FAKE_CLUSTER_CA_PEM,
             tokenReviewerJwt: "eyJ.reviewer.jwt",
             roles: { "external-secrets": { serviceAccountNames: ["external-secrets"], namespaces: ["external-secrets"], policies: ["db-policy"], ttl: "1h", audience: "vault" } },
         },
@@ -131,7 +131,7 @@ describe("VaultConfig composed by a cluster: the recipes as code", () => {
         assert.deepEqual(auth.inputs, { type: "kubernetes", path: "eks-team-b" });
         const config = byName(rec, T.k8sConfig)["prod-config-auth-config-eks-team-b"];
         assert.equal(config.inputs.kubernetesHost, "https://B1234.gr7.eu-west-1.eks.amazonaws.com");
-        assert.match(config.inputs.kubernetesCaCert, /team-b/);
+        assert.equal(config.inputs.kubernetesCaCert, FAKE_CLUSTER_CA_PEM);
         assert.equal(unwrapSecrets(config.inputs.tokenReviewerJwt), "eyJ.reviewer.jwt");
         assert.equal(config.inputs.disableLocalCaJwt, true);
         assert.equal(byName(rec, T.k8sRole)["prod-config-role-eks-team-b/external-secrets"].inputs.audience, "vault");

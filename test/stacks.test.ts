@@ -78,7 +78,7 @@ describe("the offline plan of every stack", function () {
         const vaultConfig = config["vault-cluster:environment"].cluster.config;
         vaultConfig.kubernetesAuth.push({
             path: "other", host: "https://other.example.com", tokenReviewerJwt: "eyJ-reviewer-jwt-value",
-            caCertPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", roles: {},
+            caCertPem: FAKE_CLUSTER_CA_PEM, roles: {},
         });
         vaultConfig.secretsEngines.aws[0].accessKey = "AKIAEXAMPLEKEY";
         vaultConfig.secretsEngines.aws[0].secretKey = "aws-secret-key-value";

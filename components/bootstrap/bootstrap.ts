@@ -61,13 +61,6 @@ export interface BootstrapDependencies {
     custody: pulumi.Input<CustodySpec>;
 }
 
-export interface BootstrapResources {
-    init: VaultInit;
-    provider: Provider;
-    /** The initial root token (secret); empty once revoked. */
-    rootToken: pulumi.Output<string>;
-}
-
 /**
  * Resolves access for this run: `bootstrap.address` when given, else the active server pod through the Kubernetes
  * API; with Shamir, every pod. The init step opens port-forward streams itself, in its own process, and nothing
@@ -187,11 +180,9 @@ function urnOf(name: string, parent: pulumi.Resource): pulumi.Output<string> {
 }
 
 /**
- * The init resource (after the Helm release) and the Vault provider chained on its outputs: during a first preview
- * they are unknown, so the provider never tries to reach a Vault that does not exist yet. With `state` custody the init
- * resource holds the only copy of the keys: it is protected.
+ * The init resource, after the Helm release. With `state` custody it holds the only copy of the keys: it is protected.
  */
-export function createBootstrap(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): BootstrapResources {
+export function createVaultInit(name: string, s: BootstrapInput, deps: BootstrapDependencies, parent: pulumi.Resource): VaultInit {
     const b = s.bootstrap;
     const access = vaultAccess(s, deps.caCertPem);
     const initName = `${name}-init`;
@@ -215,16 +206,26 @@ export function createBootstrap(name: string, s: BootstrapInput, deps: Bootstrap
         placement: initPlacement(s),
         logUrn: urnOf(initName, parent),
     }, { parent, dependsOn: [deps.release], protect: b.custody.type === "state" });
+    return init;
+}
 
-    const provider = vaultProvider(name, {
-        address: providerAddress(s, access, init.id),
+/**
+ * The Vault provider chained on the init step's outputs: during a first preview they are unknown, so the provider never
+ * tries to reach a Vault that does not exist yet. It also waits for `ready` (the rollout after the init step), so that
+ * no configuration write races a step-down: a component's `dependsOn` does not reach its children, but every Vault
+ * resource waits for its provider.
+ */
+export function createInitializedProvider(name: string, s: BootstrapInput, deps: { init: VaultInit; caCertPem: pulumi.Output<string>; ready: pulumi.Output<unknown> }, parent: pulumi.Resource): Provider {
+    const { init } = deps;
+    const access = vaultAccess(s, deps.caCertPem);
+    return vaultProvider(name, {
+        address: providerAddress(s, access, pulumi.all([init.id, deps.ready])),
         // Once the admin identity exists the root token is revoked: the provider logs in as the identity.
         // (An output resolving to undefined leaves the setting unset.)
         token: pulumi.all([init.rootToken, init.admin]).apply(([token, admin]) => (admin ? undefined : token)) as pulumi.Output<string>,
         authLogin: init.admin.apply((a) => (a ? { path: `auth/${a.mount}/login`, parameters: { role_id: a.roleId, secret_id: a.secretId } } : undefined)) as pulumi.Output<ProviderAuthLogin>,
         caCertPem: access.caCertPem,
     }, parent);
-    return { init, provider, rootToken: init.rootToken };
 }
 
 /** How the Vault provider reaches and logs in to Vault. */

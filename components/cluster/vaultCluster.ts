@@ -11,7 +11,7 @@ import { tlsMountDir } from "../tls/settings";
 import { createVaultRelease, serverConfigFor } from "../chart/release";
 import { renderServerConfig } from "../chart/serverConfig";
 import { DEFAULT_VAULT_IMAGE } from "../chart/settings";
-import { BootstrapInput, createBootstrap, createDevProvider, custodySpec } from "../bootstrap/bootstrap";
+import { BootstrapInput, createDevProvider, createInitializedProvider, createVaultInit, custodySpec } from "../bootstrap/bootstrap";
 import type { VaultInit } from "../bootstrap/vaultInit";
 import { VaultConfig } from "../config/vaultConfig";
 import { createAwsAlarms, createDynamoDbBackup, createMonitoring, createRaftSnapshots, custodyReplicas, withTelemetry } from "../operations";
@@ -225,14 +225,14 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
     }, { ...parent, dependsOn: pulumi.all(aws?.existingEndpoints ?? []).apply(() =>
         present<pulumi.Resource>(aws?.serverPermissions, ...(aws?.endpoints ?? []), tls?.secret, membership, sealGuard, ...transitSecrets)) });
 
-    const bootstrap = createBootstrap(name, bootstrapInput, { release, caCertPem, custody }, cluster);
+    const init = createVaultInit(name, bootstrapInput, { release, caCertPem, custody }, cluster);
 
     // What the pods run: when it changes, the rollout replaces them in the order an HA upgrade needs (standbys, then
     // the active node after a step-down); a renewed certificate is reloaded with SIGHUP instead.
     const image = s.chart.server.image;
     const rollout = new VaultRollout(`${name}-rollout`, {
         namespace: s.namespace, statefulSet: s.releaseName, replicas: s.replicas, ...kube, custody,
-        stateRecords: s.bootstrap.custody.type === "state" ? bootstrap.init.stateRecords.apply((r) => r ?? {}) : undefined,
+        stateRecords: s.bootstrap.custody.type === "state" ? init.stateRecords.apply((r) => r ?? {}) : undefined,
         caCertPem: s.tls.enabled ? caCertPem : undefined,
         image: `${image?.repository ?? DEFAULT_VAULT_IMAGE.repository}:${image?.tag ?? DEFAULT_VAULT_IMAGE.tag}`,
         serverConfigDigest: serverConfig.apply(contentDigest),
@@ -245,10 +245,12 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
         certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,
         storage,
         seal: s.seal,
-    }, { ...parent, dependsOn: [release, bootstrap.init] });
+    }, { ...parent, dependsOn: [release, init] });
+    // The Vault provider, and with it every configuration write, waits for the rollout: none may race a step-down.
+    const provider = createInitializedProvider(name, bootstrapInput, { init, caCertPem, ready: rollout.id }, cluster);
     return {
-        release, provider: bootstrap.provider, ready: rollout, caCertPem, rootToken: bootstrap.rootToken,
-        custodyDescription: bootstrap.init.custodyDescription, activePod: rollout.activePod, aws, init: bootstrap.init,
+        release, provider, ready: rollout, caCertPem, rootToken: init.rootToken,
+        custodyDescription: init.custodyDescription, activePod: rollout.activePod, aws, init,
     };
 }
 
