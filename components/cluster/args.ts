@@ -440,7 +440,9 @@ export interface VpcEndpoints {
     kms?: InterfaceEndpoint;
     /**
      * The STS interface endpoint: IRSA's `sts:AssumeRoleWithWebIdentity` is the pods' first AWS call, before any
-     * table or key access. The pods are told to use the regional STS endpoint, which this one serves.
+     * table or key access. The pods are told to use the regional STS endpoint, which this one serves. A VPC that already
+     * has an STS endpoint with private DNS cannot get a second one (AWS refuses the conflicting DNS name): give its
+     * `existingEndpointId`, or `create: false`.
      * @default created
      */
     sts?: InterfaceEndpoint;
