@@ -130,6 +130,19 @@ describe("mode standalone: one server with the same storage, seal, TLS, init and
         assert.deepEqual(chartSchemaErrors(values), []);
     });
 
+    it("points the snapshot and token-renewal jobs at the release's service: the chart makes no -active service but in HA", async () => {
+        const d = await deploy({ ...LOCAL, mode: "standalone" });
+        const jobs = d.recorder.ofType("kubernetes:batch/v1:CronJob").map((r) => unwrapSecrets(r.inputs));
+        assert.deepEqual(jobs.map((j) => j.metadata.name).sort(), ["vault-metrics-token-renew", "vault-snapshot"]);
+        for (const job of jobs) {
+            const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
+            assert.equal(env.find((e: { name: string }) => e.name === "VAULT_ADDR").value, "https://vault.vault.svc:8200", job.metadata.name);
+        }
+        const ha = await deploy(LOCAL);
+        const haJob = unwrapSecrets(ha.recorder.ofType("kubernetes:batch/v1:CronJob")[0].inputs);
+        assert.equal(haJob.spec.jobTemplate.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "VAULT_ADDR").value, "https://vault-active.vault.svc:8200");
+    });
+
     it("works with the AWS backend too (DynamoDB, KMS)", async () => {
         const d = await deploy({ mode: "standalone", irsa: IRSA });
         assert.match(d.values.server.standalone.config, /storage "dynamodb"[\s\S]*seal "awskms"/);

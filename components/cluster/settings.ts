@@ -100,7 +100,7 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     const config = resolveClusterConfig(p, a.config ?? {}, auditLog, snapshotAuthMount(storageType, a.backup), subject);
     // The dev server reads no server configuration (no telemetry) and mounts no volume: no operations.
     const operations = resolveOperationsSettings(p, dev ? { monitoring: { enabled: false } } : a, {
-        name, namespace, releaseName, storage: storageType, replicas, tls, aws, auditStorage: chart.auditStorage, config: config.settings,
+        name, namespace, releaseName, storage: storageType, ha: mode === "ha", replicas, tls, aws, auditStorage: chart.auditStorage, config: config.settings,
         custodyInSecretsManager: bootstrap.custody.type === "aws-secrets-manager",
     });
     // Rendered once: the override check reads the same values the release receives.

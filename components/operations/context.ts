@@ -19,7 +19,10 @@ export interface OperationsContext {
     fullname: string;
     storage: ServerStorage;
     replicas: number;
-    /** `https://<fullname>-active.<namespace>.svc:8200`: the active node, which answers snapshot requests itself. */
+    /**
+     * The active node, which answers snapshot requests itself: `https://<fullname>-active.<namespace>.svc:8200` in HA
+     * mode, the release's service (one server) otherwise.
+     */
     activeAddress: string;
     /** The TLS secret mounted by the jobs for its CA file (`vault.ca`); none when TLS is off. */
     tlsSecretName?: string;
@@ -51,6 +54,8 @@ export interface OperationsContextInput {
     namespace: pulumi.Input<string>;
     releaseName: string;
     storage: ServerStorage;
+    /** The chart's HA mode, which alone creates the `<fullname>-active` service. */
+    ha: boolean;
     replicas: pulumi.Input<number>;
     tls: { enabled: boolean; secretName: pulumi.Input<string> };
     aws?: AwsSettings;
@@ -85,7 +90,7 @@ export function operationsContext(s: OperationsContextInput): OperationsContext 
         fullname: names.fullname,
         storage: s.storage,
         replicas: replicas ?? 1,
-        activeAddress: `${scheme}://${names.activeService}.${namespace ?? ""}.svc:${VAULT_PORT}`,
+        activeAddress: `${scheme}://${s.ha ? names.activeService : names.fullname}.${namespace ?? ""}.svc:${VAULT_PORT}`,
         tlsSecretName,
         usesAws: s.aws !== undefined,
         oidc: create ? { providerArn: create.oidcProviderArn, providerUrl: create.oidcProviderUrl } : undefined,
