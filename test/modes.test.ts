@@ -100,6 +100,14 @@ describe("mode dev: Vault's in-memory dev server for a laptop", () => {
         const d = await deploy({ mode: "dev", tls: { enabled: false } });
         assert.equal(d.values.global.tlsDisable, true);
     });
+
+    it("serves the UI load balancer from its one pod (no vault-active label without service registration)", async () => {
+        const d = await deploy({ mode: "dev", ui: { serviceType: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0/8"] } });
+        assert.equal(d.values.ui.activeVaultPodOnly, undefined);
+        assert.equal(await valueOf(d.cluster.externalAddress), "http://k8s-vault-0123456789.elb.eu-west-1.amazonaws.com:8200");
+        const ha = await deploy({ ...LOCAL, ui: { serviceType: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0/8"] } });
+        assert.equal(ha.values.ui.activeVaultPodOnly, true);
+    });
 });
 
 describe("dev mode through chart.values is refused (it would fail at init)", () => {
