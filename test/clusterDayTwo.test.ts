@@ -30,7 +30,7 @@ describe("VaultCluster's day-2 steps", () => {
         assert.equal(inputs.storage, "dynamodb");
         assert.equal(inputs.seal, "awskms");
         assert.equal(inputs.custody.type, "aws-secrets-manager", "the token and keys are read from the init step's own custody");
-        assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "secretEnvironmentDigest", "stateRecords"]);
+        assert.deepEqual(rollout.additionalSecretOutputs.sort(), ["custody", "kubeconfig", "startupSecretsDigest", "stateRecords"]);
         const config = d.recorder.resources.find((r) => r.type === "vault-cluster:index:VaultConfig")!;
         assert.ok(config.dependencies.includes(rollout.urn), "the configuration component waits for the rollout");
         // A component's dependsOn does not reach its children; every Vault resource waits for its provider.

@@ -101,7 +101,7 @@ describe("VaultConfig composed by a cluster: the recipes as code", () => {
             "k8s-vault-op": { "secret/data/k8s/*": ["create", "read", "update", "delete", "list"] },
             "iam-role": { "aws/creds/*": ["read"] },
             // Written by monitoring (on by default), through the same provider.
-            "prometheus-metrics": { "sys/metrics": ["read"] },
+            "prometheus-metrics": { "sys/metrics": ["read"], "auth/token/renew-self": ["update"], "auth/token/lookup-self": ["read"] },
         };
         const policies = rec.ofType(T.policy);
         assert.deepEqual(policies.map((x) => x.inputs.name).sort(), Object.keys(expected).sort());

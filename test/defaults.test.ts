@@ -32,7 +32,7 @@ const PLACES: Record<string, (field: string, value: unknown) => { component: "cl
         ? { component: "cluster", args: { ...LOCAL, storage: { type: "raft", [f]: v } } }
         : { component: "cluster", args: { ...AWS, storage: { type: "dynamodb", ...(/Capacity$/.test(f) ? { billingMode: "PROVISIONED" } : {}), [f]: v } } }),
     Seal: (f, v) => ({ component: "cluster", args: { ...AWS, seal: TRANSIT_SEAL_FIELDS.includes(f)
-        ? { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: "t", [f]: v }
+        ? { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: "t", caCertPem: FAKE_CLUSTER_CA_PEM, [f]: v }
         : { type: "awskms", [f]: v } } }),
     Tls: (f, v) => ({ component: "cluster", args: { ...LOCAL, tls: { ...(f === "rsaBits" ? { algorithm: "RSA" } : {}), [f]: v } } }),
     Ingress: (f, v) => ({ component: "cluster", args: { ...LOCAL, ingress: { host: "vault.example.com", [f]: v } } }),

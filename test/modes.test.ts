@@ -123,10 +123,11 @@ describe("mode standalone: one server with the same storage, seal, TLS, init and
     it("renders the chart's standalone mode with the server configuration, one replica, and keeps the init step", async () => {
         const d = await deploy({ ...LOCAL, mode: "standalone" });
         const server = d.values.server;
+        // The chart sets VAULT_RAFT_NODE_ID in HA mode only: the node is named after its pod here, as the day-2 steps expect.
+        assert.match(server.standalone.config, /storage "raft" \{\n {2}path {4}= "\/vault\/data"\n {2}node_id = "vault-0"/);
         assert.deepEqual(server.ha, { enabled: false });
         assert.deepEqual(server.dev, { enabled: false });
         assert.equal(server.standalone.enabled, true);
-        assert.match(server.standalone.config, /storage "raft" \{\n {2}path = "\/vault\/data"/);
         assert.match(server.standalone.config, /retry_join \{\n {4}leader_api_addr {5}= "https:\/\/vault-0\.vault-internal:8200"/);
         assert.equal((server.standalone.config.match(/retry_join/g) ?? []).length, 1, "one server: it joins no one else");
         assert.equal(server.updateStrategyType, "OnDelete");
@@ -203,8 +204,8 @@ describe("transit seal: unsealed by a key-holder Vault", () => {
         const d = await deploy(TRANSIT);
         assert.equal(unwrapSecrets(d.recorder.named(DYNAMIC, "-init").inputs).seal, "transit");
         const rollout = d.recorder.named(DYNAMIC, "-rollout").inputs;
-        assert.ok(isSecretValue(rollout.secretEnvironmentDigest), "a new token restarts the pods: the rollout sees its digest, as a secret");
-        assert.equal(unwrapSecrets(rollout.secretEnvironmentDigest), contentDigest(TOKEN));
+        assert.ok(isSecretValue(rollout.startupSecretsDigest), "a new token restarts the pods: the rollout sees its digest, as a secret");
+        assert.equal(unwrapSecrets(rollout.startupSecretsDigest), contentDigest(`${TOKEN}\n${CA}`), "the token and the key holder's CA, read at start");
         const guard = unwrapSecrets(d.recorder.named(DYNAMIC, "-seal").inputs);
         assert.deepEqual({ seal: guard.seal, keyId: guard.keyId }, { seal: "transit", keyId: "https://vault-keys.example.com:8200/v1/seal-transit/keys/autounseal" });
         assert.deepEqual(d.recorder.resources.filter((r) => r.type.startsWith("aws:")), [], "with Raft, no AWS");
@@ -212,7 +213,8 @@ describe("transit seal: unsealed by a key-holder Vault", () => {
 
     it("refuses a missing token or key, plain http, credentials in the address and other seals' fields, never echoing the token", async () => {
         const e = await refusedBy(() => new VaultCluster("t", { ...LOCAL, seal: { type: "transit", address: "http://keys.example.com", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/x" } }));
-        assert.deepEqual(fields(e), ["seal.address", "seal.keyName", "seal.kmsKeyArn", "seal.token"]);
+        assert.deepEqual(fields(e), ["seal.address", "seal.caCertPem", "seal.keyName", "seal.kmsKeyArn", "seal.token"]);
+        assert.match(e.message, /seal\.caCertPem = \(not set\): is required with the transit seal while TLS is on/);
         assert.match(e.message, /seal\.address = "http:\/\/keys\.example\.com": is not an https URL of the key holder Vault/);
         assert.match(e.message, /seal\.token = \(not set\): is required with the transit seal\. Fix: set seal\.token, e\.g\. the key holder's transitSealTokens output/);
         const creds = await refusedBy(() => new VaultCluster("t", { ...TRANSIT, seal: { ...TRANSIT.seal!, address: "https://admin:hunter2@keys.example.com", keyName: "bad key" } }));

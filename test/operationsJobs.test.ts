@@ -234,6 +234,15 @@ describe("operations jobs, run with sh against the stand-ins", function () {
             assert.deepEqual(fake.requestsTo("POST", "/v1/auth/token/renew-self").map((x) => x.token), [token]);
         });
 
+        it("fails, naming Vault's refusal, when the token's policy does not grant renew-self (a token without the default policy)", async () => {
+            fake.acl.set("metrics-only", [{ path: "sys/metrics", capabilities: ["read"] }]);
+            const token = fake.issueToken(["metrics-only"], 2764800);
+            writeFileSync(join(dir, "metrics-token"), token);
+            const r = await runShell(script, { ...env, VAULT_ADDR: fake.addresses[0], VAULT_CACERT: files.ca, VAULT_TOKEN_FILE: join(dir, "metrics-token") });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stderr, /renew-self failed: .*permission denied/);
+        });
+
         it("fails when the token is gone", async () => {
             writeFileSync(join(dir, "metrics-token"), "hvs.revoked");
             const r = await runShell(script, { ...env, VAULT_ADDR: fake.addresses[0], VAULT_CACERT: files.ca, VAULT_TOKEN_FILE: join(dir, "metrics-token") });

@@ -53,7 +53,11 @@ describe("createMonitoring under mocks", () => {
         const releaseUrn = recorder.one("test:index:Release").urn;
 
         const policy = recorder.one("vault:index/policy:Policy");
-        assert.deepEqual(policy.inputs, { name: "prometheus-metrics", policy: `path "sys/metrics" {\n  capabilities = ["read"]\n}\n` });
+        assert.deepEqual(policy.inputs, { name: "prometheus-metrics", policy: [
+            `path "sys/metrics" {\n  capabilities = ["read"]\n}\n`,
+            `path "auth/token/renew-self" {\n  capabilities = ["update"]\n}\n`,
+            `path "auth/token/lookup-self" {\n  capabilities = ["read"]\n}\n`,
+        ].join("\n") });
         const role = recorder.one("vault:tokenauth/authBackendRole:AuthBackendRole");
         assert.deepEqual(role.inputs, {
             roleName: "prometheus-metrics", allowedPolicies: ["prometheus-metrics"], orphan: true, renewable: true, tokenPeriod: 768 * 3600, tokenNoDefaultPolicy: true,

@@ -118,14 +118,18 @@ describe("people log in with OIDC or userpass and get the operator policy", () =
 describe("the key holder's side of a transit seal", () => {
     const NAME = "transit-seal-transit-autounseal-prod";
 
-    it("creates the key, a policy with update on exactly its encrypt and decrypt paths, a token role and an orphan periodic token", async () => {
+    it("creates the key, a policy with update on exactly its encrypt and decrypt paths and its token renewing itself, a token role and an orphan periodic token", async () => {
+        // The seal renews its token as it goes; without the default policy, its own policy must grant that.
         const { rec, config } = await standalone({ transitSealKeys: [{ keyName: "autounseal-prod" }] });
         assert.deepEqual(rec.one(T.mount).inputs, { path: "transit", type: "transit", description: "Encryption as a service" });
         const key = rec.one(T.transitKey);
         assert.deepEqual(key.inputs, { backend: "transit", name: "autounseal-prod", type: "aes256-gcm96" });
         const policy = rec.one(T.policy);
         assert.equal(policy.inputs.name, NAME);
-        assert.deepEqual(await pathsOf(policy.inputs.policy), { "transit/encrypt/autounseal-prod": ["update"], "transit/decrypt/autounseal-prod": ["update"] });
+        assert.deepEqual(await pathsOf(policy.inputs.policy), {
+            "transit/encrypt/autounseal-prod": ["update"], "transit/decrypt/autounseal-prod": ["update"],
+            "auth/token/renew-self": ["update"], "auth/token/lookup-self": ["read"],
+        });
         const role = rec.one(T.tokenRole);
         assert.deepEqual(role.inputs, { roleName: NAME, allowedPolicies: [NAME], orphan: true, renewable: true, tokenPeriod: 86400, tokenNoDefaultPolicy: true });
         assert.ok(role.dependencies.includes(key.urn), "the token role waits for the key");
@@ -143,7 +147,9 @@ describe("the key holder's side of a transit seal", () => {
         assert.equal(rec.ofType(T.mount).length, 1);
         assert.deepEqual(rec.one(T.transitKey).inputs, { backend: "seal", name: "prod", type: "chacha20-poly1305", autoRotatePeriod: 2592000 });
         assert.equal(rec.one(T.tokenRole).inputs.tokenPeriod, 3600);
-        assert.deepEqual(await pathsOf(rec.one(T.policy).inputs.policy), { "seal/encrypt/prod": ["update"], "seal/decrypt/prod": ["update"] });
+        assert.deepEqual(await pathsOf(rec.one(T.policy).inputs.policy), {
+            "seal/encrypt/prod": ["update"], "seal/decrypt/prod": ["update"], "auth/token/renew-self": ["update"], "auth/token/lookup-self": ["read"],
+        });
         assert.deepEqual(Object.keys(config.transitSealTokens), ["seal/prod"]);
     });
 

@@ -28,7 +28,7 @@ describe("VaultRollout and VaultRaftMembership under mocks", () => {
         await settle();
         const r = recorder.one(DYNAMIC);
         assert.ok(isSecretValue(r.inputs.kubeconfig) && isSecretValue(r.inputs.custody), "the kubeconfig and custody spec travel as secrets");
-        assert.deepEqual([...r.additionalSecretOutputs].sort(), ["custody", "kubeconfig", "secretEnvironmentDigest", "stateRecords"]);
+        assert.deepEqual([...r.additionalSecretOutputs].sort(), ["custody", "kubeconfig", "startupSecretsDigest", "stateRecords"]);
         const inputs = unwrapSecrets(r.inputs);
         assert.deepEqual(inputs.environment, {});
         assert.equal(inputs.timeoutSeconds, 600);
@@ -150,9 +150,9 @@ describe("the day-2 resources' providers against stand-ins, through port-forward
 
     it("replaces every pod once for a new Secret-held environment (the transit seal's token), which reaches only new pods", async () => {
         await cluster(3);
-        const { id, outs } = await rollout.create(inputs({ secretEnvironmentDigest: "digest-a" }));
-        assert.equal((await rollout.diff(id, outs, inputs({ secretEnvironmentDigest: "digest-a" }))).changes, false);
-        const rotated = inputs({ secretEnvironmentDigest: "digest-b" });
+        const { id, outs } = await rollout.create(inputs({ startupSecretsDigest: "digest-a" }));
+        assert.equal((await rollout.diff(id, outs, inputs({ startupSecretsDigest: "digest-a" }))).changes, false);
+        const rotated = inputs({ startupSecretsDigest: "digest-b" });
         assert.equal((await rollout.diff(id, outs, rotated)).changes, true, "the preview shows the restart");
         const { outs: finished } = await rollout.update(id, outs, rotated);
         assert.deepEqual(c.sts.restarted().sort(), ["vault-0", "vault-1", "vault-2"]);

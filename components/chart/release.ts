@@ -11,6 +11,8 @@ import { fillSlots, SlotValues } from "./values";
 export interface ServerConfigInput {
     fullname: string;
     namespace: string;
+    /** The chart's HA mode, which sets each pod's Raft node ID from its name. */
+    ha: boolean;
     replicas: number;
     storage: StorageType;
     seal: SealType;
@@ -41,6 +43,7 @@ export function serverConfigFor(c: ServerConfigInput): ServerConfig {
             : {
                   type: "raft",
                   path: RAFT_DATA_PATH,
+                  nodeId: c.ha ? undefined : names.pods[0],
                   retryJoin: names.pods.map((pod) => ({
                       leaderApiAddr: `${names.scheme}://${pod}.${names.internalService}:${VAULT_PORT}`,
                       leaderCaCertFile: tlsDir ? `${tlsDir}/${TLS_FILES.ca}` : undefined,

@@ -38,6 +38,11 @@ export interface DynamoDbStorageConfig {
 export interface RaftStorageConfig {
     type: "raft";
     path: string;
+    /**
+     * The node's Raft ID, when the chart does not set `VAULT_RAFT_NODE_ID` (it does in HA mode only): without either,
+     * Vault makes up a UUID and the day-2 steps, which name peers after their pods, would never find it.
+     */
+    nodeId?: string;
     /** One entry per replica, so any node can find the leader at start. */
     retryJoin: { leaderApiAddr: string; leaderCaCertFile?: string }[];
 }
@@ -100,7 +105,7 @@ export function renderServerConfig(config: ServerConfig): string {
             ["max_parallel", s.maxParallel === undefined ? undefined : String(s.maxParallel)],
         ]));
     } else {
-        parts.push(block(`storage "raft"`, [["path", s.path]], "",
+        parts.push(block(`storage "raft"`, [["path", s.path], ["node_id", s.nodeId]], "",
             s.retryJoin.map((j) => block("retry_join", [["leader_api_addr", j.leaderApiAddr], ["leader_ca_cert_file", j.leaderCaCertFile]]))));
     }
     const seal = config.seal;

@@ -193,8 +193,8 @@ export function renderChartValues(v: ChartValuesInput): Record<string, unknown> 
             serviceType: s.ui.serviceType,
             externalPort: VAULT_PORT,
             targetPort: VAULT_PORT,
-            // A load balancer reaches the active pod only: standbys forward, and a sealed pod must never take traffic. The
-            // dev server reads no configuration, so it registers no `vault-active` label: its one pod is the target.
+            // A load balancer reaches the active pod only: standbys forward, and a sealed pod must never take traffic. (The
+            // chart applies this in HA mode only; it is not rendered for the dev server, which sets no such label.)
             activeVaultPodOnly: loadBalancer && !dev ? true : undefined,
             loadBalancerSourceRanges: loadBalancer ? s.ui.loadBalancerSourceRanges : undefined,
             annotations: Object.keys(s.ui.annotations).length > 0 ? s.ui.annotations : undefined,

@@ -371,8 +371,9 @@ export interface Seal {
      */
     token?: pulumi.Input<string>;
     /**
-     * transit: CA certificate (PEM) that verifies the key holder's listener, mounted into the pods.
-     * @default none (the system roots)
+     * transit: CA certificate (PEM) that verifies the key holder's listener, mounted into the pods. Required while TLS
+     * is on: the pods' `VAULT_CACERT` names this cluster's own CA, which the seal would otherwise trust alone.
+     * @default none: required with TLS on; the system roots with TLS off
      */
     caCertPem?: pulumi.Input<string>;
     /**

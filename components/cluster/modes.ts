@@ -25,6 +25,9 @@ const DEV_REFUSED: Record<string, string> = {
     "bootstrap.keyHolders": "the dev server is initialized at start with a single key",
     "bootstrap.revokeRootToken": "the generated root token is the dev server's only credential",
     "bootstrap.timeoutSeconds": "the dev server has no init step",
+    "server.nodeSelector": "the chart ignores the server's placement in dev mode",
+    "server.tolerations": "the chart ignores the server's placement in dev mode",
+    "server.podAntiAffinity": "the chart ignores the server's placement in dev mode",
 };
 
 /**

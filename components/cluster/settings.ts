@@ -90,8 +90,8 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
     }
     if (seal.type === "shamir") refuseOtherVariantFields(p, seal, ["type"], "seal", "the shamir seal");
     if (seal.type === "awskms") refuseOtherVariantFields(p, seal, KMS_SEAL_FIELDS, "seal", "the awskms seal");
-    const transitSeal = seal.type === "transit" ? resolveTransitSeal(p, subject, seal) : undefined;
     const tls = resolveTlsSettings(p, { subject, tls: dev ? { enabled: false } : a.tls, defaultSecretName: releaseNames(releaseName).tlsSecret });
+    const transitSeal = seal.type === "transit" ? resolveTransitSeal(p, subject, seal, tls.enabled) : undefined;
     const chart = resolveChartSettings(p, { ...a, subject, storage, replicas, auditStorage: dev ? { enabled: false } : a.auditStorage });
     const bootstrap = resolveBootstrapSettings(p, a.bootstrap, {
         subject, componentName: name, releaseName, namespace, usesAws, seal: seal.type, tlsEnabled: tls.enabled, noInitStep: dev,

@@ -207,7 +207,7 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
     // The pods need the TLS secret, the role's permissions and, in private subnets, the VPC endpoints (IRSA calls STS
     // and the seal KMS at start), existing ones checked. Table, key and role reach the release through its values.
     const serverConfig = pulumi.output({
-        fullname: s.releaseName, namespace: s.namespace, replicas: s.replicas, storage, seal: s.seal, ui: s.chart.ui.enabled,
+        fullname: s.releaseName, namespace: s.namespace, ha: s.mode === "ha", replicas: s.replicas, storage, seal: s.seal, ui: s.chart.ui.enabled,
         tlsSecretName: s.tls.enabled ? s.tls.secretName : undefined,
         region: aws?.region, tableName: aws?.tableName, maxParallel: s.aws?.table?.maxParallel, kmsKeyArn: aws?.kmsKeyArn,
         transit: transit && {
@@ -239,7 +239,7 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
         chartVersion: s.chart.version,
         environment: s.chart.server.extraEnv,
         roleArn: aws?.roleArn,
-        secretEnvironmentDigest: transit ? pulumi.secret(transit.token.apply(contentDigest)) : undefined,
+        startupSecretsDigest: transit ? pulumi.secret(pulumi.all([transit.token, transit.caCertPem]).apply(([token, ca]) => contentDigest(`${token}\n${ca ?? ""}`))) : undefined,
         certificateFingerprint: tls?.certificatePem?.apply(certificateFingerprint),
         caFingerprint: tls?.caCertPem.apply(certificateFingerprint),
         certificateFile: s.tls.enabled ? pulumi.output(s.tls.secretName).apply((secret) => `${tlsMountDir(secret)}/${TLS_FILES.cert}`) : undefined,

@@ -59,10 +59,23 @@ export function kvOperatorRules(mounts: { path: string; version: 1 | 2 }[]): Pol
         : [{ path: `${m.path}/*`, capabilities: ["create", "read", "update", "delete", "list"] }]);
 }
 
-/** What a transit seal's token may do: encrypt and decrypt with its one key, nothing else. */
+/**
+ * What a periodic token needs to keep itself alive when it carries no `default` policy (which is where Vault grants
+ * these): renew itself before its period ends, and look itself up to know when that is.
+ */
+export const TOKEN_SELF_RULES: PolicyRule[] = [
+    { path: "auth/token/renew-self", capabilities: ["update"] },
+    { path: "auth/token/lookup-self", capabilities: ["read"] },
+];
+
+/**
+ * What a transit seal's token may do: encrypt and decrypt with its one key, and renew itself (the seal renews its token
+ * as it goes; without that, the token would expire after one period and no pod could unseal again).
+ */
 export function transitSealRules(mount: string, key: string): PolicyRule[] {
     return [
         { path: `${mount}/encrypt/${key}`, capabilities: ["update"] },
         { path: `${mount}/decrypt/${key}`, capabilities: ["update"] },
+        ...TOKEN_SELF_RULES,
     ];
 }

@@ -96,7 +96,8 @@ esac
 `;
 
 /**
- * Renewal of the scraper's periodic token, with the token itself (`renew-self` needs no other permission).
+ * Renewal of the scraper's periodic token, with the token itself (its policy grants `renew-self`: it carries no
+ * `default` policy).
  * Environment: VAULT_ADDR, VAULT_CACERT (optional), VAULT_TOKEN_FILE.
  */
 export const TOKEN_RENEW_SCRIPT = VAULT_PRELUDE + sh`

@@ -39,7 +39,7 @@ export interface VaultRolloutInputs extends ClusterAccessInputs {
     chartVersion: string;
     environment: Record<string, string>;
     roleArn?: string;
-    secretEnvironmentDigest?: string;
+    startupSecretsDigest?: string;
     certificateFingerprint?: string;
     caFingerprint?: string;
     certificateFile?: string;
@@ -69,7 +69,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Inputs that change what the pods run: their change is a pending rollout in the preview. */
 const POD_INPUTS: (keyof VaultRolloutInputs)[] = [
-    "image", "serverConfigDigest", "chartVersion", "environment", "roleArn", "secretEnvironmentDigest", "certificateFingerprint", "caFingerprint", "seal", "storage", "replicas",
+    "image", "serverConfigDigest", "chartVersion", "environment", "roleArn", "startupSecretsDigest", "certificateFingerprint", "caFingerprint", "seal", "storage", "replicas",
 ];
 
 function log(message: string): void {
@@ -103,11 +103,11 @@ async function withAccess<T>(i: ClusterAccessInputs, fn: (t: PodTransport, c: Cr
 }
 
 /**
- * A new IAM role, CA or Secret-held environment (the transit seal's token) reaches only pods created after it: when one
- * changes, every pod existing then restarts.
+ * A new IAM role, CA or Secret read at start (the transit seal's token and CA) reaches only pods created after it: when
+ * one changes, every pod existing then restarts.
  */
 function restartKey(i: VaultRolloutInputs): string {
-    return createHash("sha256").update(JSON.stringify([i.roleArn ?? "", i.caFingerprint ?? "", i.secretEnvironmentDigest ?? ""])).digest("hex").slice(0, 16);
+    return createHash("sha256").update(JSON.stringify([i.roleArn ?? "", i.caFingerprint ?? "", i.startupSecretsDigest ?? ""])).digest("hex").slice(0, 16);
 }
 
 function rolloutOutputs(inputs: VaultRolloutInputs, report: RolloutReport, pendingRestart?: VaultRolloutOutputs["pendingRestart"]): VaultRolloutOutputs {

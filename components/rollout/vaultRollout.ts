@@ -61,11 +61,12 @@ export interface VaultRolloutArgs extends ClusterAccessArgs {
      */
     roleArn?: pulumi.Input<string>;
     /**
-     * Digest of what the pods read from Secrets into their environment (the transit seal's token): a new value reaches
-     * only new pods, so when it changes every pod is replaced, as for a new role.
+     * Digest of what the pods read from Secrets only when they start (the transit seal's token, an environment
+     * variable, and the key holder's CA, read when the seal is set up): a new value reaches only new pods, so when it
+     * changes every pod is replaced, as for a new role.
      * @default none
      */
-    secretEnvironmentDigest?: pulumi.Input<string>;
+    startupSecretsDigest?: pulumi.Input<string>;
     /**
      * SHA-256 fingerprint of the server certificate (`certificateFingerprint(pem)`): pods serving another one get
      * SIGHUP and are verified by a TLS handshake.
@@ -94,7 +95,7 @@ export interface VaultRolloutArgs extends ClusterAccessArgs {
 }
 
 /** Inputs holding credentials (a kubeconfig, custody access, records with keys): secret in state and previews. */
-export const ROLLOUT_SECRET_OUTPUTS = ["kubeconfig", "custody", "stateRecords", "secretEnvironmentDigest"];
+export const ROLLOUT_SECRET_OUTPUTS = ["kubeconfig", "custody", "stateRecords", "startupSecretsDigest"];
 
 /** The credentials wrapped as secrets, and the defaults settled. */
 export function accessInputs(args: ClusterAccessArgs): Record<string, pulumi.Input<unknown>> {

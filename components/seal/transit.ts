@@ -21,15 +21,22 @@ const KEY_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /**
  * Validates `seal` of type transit. The key holder must be reached over https (the token crosses the network with every
- * encrypt and decrypt), and the token is required: without it no pod could ever unseal.
+ * encrypt and decrypt), and the token is required: without it no pod could ever unseal; so is the key holder's CA
+ * while TLS is on.
  */
-export function resolveTransitSeal(p: Problems, subject: string, seal: Seal): TransitSealSettings {
+export function resolveTransitSeal(p: Problems, subject: string, seal: Seal, tlsEnabled: boolean): TransitSealSettings {
     refuseOtherVariantFields(p, seal, TRANSIT_SEAL_FIELDS, "seal", "the transit seal");
     const required = (field: "address" | "keyName" | "token", example: string): boolean =>
         p.check(seal[field] !== undefined, `seal.${field}`, undefined, "is required with the transit seal", `set seal.${field}, e.g. ${example}`);
     required("address", "the key holder's externalAddress (\"https://vault-keys.example.com:8200\")");
     required("keyName", "\"autounseal\" (a key holder's config.transitSealKeys entry)");
     required("token", "the key holder's transitSealTokens output");
+    // With TLS on, the pods' VAULT_CACERT names this cluster's own CA, and the seal's client trusts that file unless
+    // given another: without the key holder's CA it could never verify it.
+    if (tlsEnabled) {
+        p.check(seal.caCertPem !== undefined, "seal.caCertPem", undefined, "is required with the transit seal while TLS is on (the pods' VAULT_CACERT, this cluster's own CA, would be the seal's only trust anchor)",
+            "pass the key holder's CA, e.g. its caCertPem output (for a publicly trusted certificate, the issuing CA's PEM)");
+    }
     const address = checkWhenKnown(p, subject, seal.address ?? "", (q, v) => {
         if (!URL.canParse(v) || new URL(v).username || new URL(v).password) {
             q.add("seal.address", REDACTED, "is not a URL without credentials (not shown)", "use the key holder's address, e.g. \"https://vault-keys.example.com:8200\"");

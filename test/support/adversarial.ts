@@ -1,3 +1,4 @@
+import { FAKE_CLUSTER_CA_PEM } from "../../components/testing/mocks";
 import { builders, role } from "./refusals";
 import type { Refusal } from "./refusals";
 
@@ -29,7 +30,7 @@ const p = (list: { path: string; capabilities: string[] }[]) => list;
 const modes = builders("modes and seals that cannot hold");
 /** A dev cluster: nothing of the local cluster's storage, seal or custody. */
 const dev = (extra: Record<string, unknown>) => ({ storage: undefined, seal: undefined, bootstrap: undefined, mode: "dev", ...extra });
-const transit = (extra: Record<string, unknown>) => ({ seal: { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: TOKEN, ...extra } });
+const transit = (extra: Record<string, unknown>) => ({ seal: { type: "transit", address: "https://keys.example.com:8200", keyName: "autounseal", token: TOKEN, caCertPem: FAKE_CLUSTER_CA_PEM, ...extra } });
 
 export const ADVERSARIAL_CASES: Refusal[] = [
     names.config({ policies: { Default: p([{ path: "kv/*", capabilities: ["read"] }]) } }, "policies.Default", /is reserved \(Vault folds policy names to lower case, so it would replace "default", which every token carries\)/),
@@ -164,11 +165,13 @@ export const ADVERSARIAL_CASES: Refusal[] = [
     modes.cluster(dev({ bootstrap: { revokeRootToken: true } }), "bootstrap.revokeRootToken", /the generated root token is the dev server's only credential/),
     modes.cluster(dev({ tls: { ca: { certPem: CERT, keyPem: EC_KEY } } }), "tls.ca", /the dev server serves plain HTTP/, [KEY_BODY]),
     modes.awsCluster({ mode: "dev" }, "irsa", /the dev server creates no AWS resource/),
+    modes.cluster(dev({ server: { nodeSelector: { pool: "vault" } } }), "server.nodeSelector", /the chart ignores the server's placement in dev mode/),
     modes.cluster({ mode: "standalone", replicas: 3 }, "replicas", /is not 1: the standalone mode runs one server/),
     modes.cluster({ chart: { values: { server: { dev: { enabled: true } } } } }, "chart.values.server.dev.enabled", /contradicts the value this component manages \(false\)/),
     modes.cluster(transit({ address: `https://unseal:${PASSWORD}@keys.example.com` }), "seal.address", /is not a URL without credentials/, [PASSWORD, TOKEN]),
     modes.cluster(transit({ address: "http://keys.example.com:8200" }), "seal.address", /is not an https URL of the key holder Vault/, [TOKEN]),
     modes.cluster(transit({ token: undefined }), "seal.token", /is required with the transit seal/),
+    modes.cluster(transit({ caCertPem: undefined }), "seal.caCertPem", /is required with the transit seal while TLS is on/, [TOKEN]),
     modes.cluster(transit({ keyName: "../sys" }), "seal.keyName", /is not a transit key name/, [TOKEN]),
     modes.cluster(transit({ mountPath: "../sys" }), "seal.mountPath", /is not a Vault mount path/, [TOKEN]),
     modes.cluster(transit({ caCertPem: EC_KEY }), "seal.caCertPem", /is not a PEM certificate/, [KEY_BODY, TOKEN]),

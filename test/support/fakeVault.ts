@@ -492,7 +492,9 @@ export class FakeVault extends EventEmitter {
         const ha = this.routeHa(replica, method, path, body, token);
         if (ha) return ha;
         if (!token || !this.tokens.has(token)) return [403, { errors: ["permission denied"] }];
+        // As in Vault, the token's own paths are granted by policy (the default policy, or one that lists them).
         if (method === "POST" && path === "/v1/auth/token/renew-self") {
+            if (!this.allowed(token, "auth/token/renew-self", "update")) return [403, { errors: ["1 error occurred:\n\t* permission denied\n\n"] }];
             const period = this.periods.get(token);
             return [200, { auth: { client_token: token, policies: this.tokens.get(token), lease_duration: period ?? 0, renewable: period !== undefined } }];
         }
