@@ -15,6 +15,7 @@ export interface CoreV1Api {
     readNamespacedSecret(p: { name: string; namespace: string }): Promise<{ data?: Record<string, string> }>;
     createNamespacedSecret(p: { namespace: string; body: Record<string, unknown>; dryRun?: string }): Promise<unknown>;
     listNamespacedPod(p: { namespace: string; labelSelector?: string }): Promise<{ items?: { metadata?: { name?: string } }[] }>;
+    readNamespacedService(p: { name: string; namespace: string }): Promise<{ status?: { loadBalancer?: { ingress?: { hostname?: string; ip?: string }[] } } }>;
 }
 
 export interface PortForward {

@@ -509,7 +509,7 @@ export interface Tls {
      */
     caValidityHours?: number;
     /**
-     * More DNS names for the server certificate, e.g. a load balancer's DNS name.
+     * More DNS names for the server certificate, e.g. a DNS name of yours that points at the UI load balancer.
      * @default []
      */
     extraDnsNames?: pulumi.Input<string>[];
@@ -590,7 +590,8 @@ export interface Ui {
      */
     enabled?: boolean;
     /**
-     * Type of the UI service. A `"LoadBalancer"` needs `loadBalancerSourceRanges`.
+     * Type of the UI service. A `"LoadBalancer"` needs `loadBalancerSourceRanges`. Its DNS name joins a generated server
+     * certificate on the first `pulumi up` after the cloud has assigned it (it cannot on the run that creates it).
      * @default "ClusterIP"
      */
     serviceType?: UiServiceType;

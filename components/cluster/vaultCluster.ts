@@ -6,6 +6,7 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Release } from "@pulumi/kubernetes/helm/v3/release";
 import type { Provider } from "@pulumi/vault/provider";
 import { AwsBackend } from "../aws/backend";
+import { VaultLoadBalancerName } from "../tls/loadBalancerName";
 import { ServerTls } from "../tls/serverTls";
 import { tlsMountDir } from "../tls/settings";
 import { createVaultRelease, serverConfigFor } from "../chart/release";
@@ -181,10 +182,14 @@ function deployServers(name: string, s: ClusterSettings, at: { namespace: pulumi
         engineRoles: s.config.settings.aws.filter((e) => e.accessKey === undefined).flatMap((e) => Object.values(e.roles)),
         custodyReplicas: custodyReplicas(s.operations.backup.custodyReplicas),
     }, parent) : undefined;
+    // The UI load balancer's name joins the certificate once the cloud has given it one (on the run after the first).
+    const loadBalancer = s.tls.generate && s.chart.ui.enabled && s.chart.ui.serviceType === "LoadBalancer" ? new VaultLoadBalancerName(`${name}-ui-lb`, {
+        namespace: s.namespace, loadBalancerService: `${s.releaseName}-ui`, kubeconfig: s.bootstrap.kubeconfig, context: s.bootstrap.kubeContext,
+    }, parent) : undefined;
     const tls = s.tls.enabled ? new ServerTls(name, {
         tls: s.tls, namespace, fullname: s.releaseName,
-        certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses]).apply(([n, host, dns, ips]) =>
-            serverCertificateNames(n, { ingressHost: host, dnsNames: dns, ipAddresses: ips })),
+        certificateNames: pulumi.all([names, s.chart.ingress?.host, s.tls.extraDnsNames, s.tls.extraIpAddresses, loadBalancer?.hostname])
+            .apply(([n, host, dns, ips, lb]) => serverCertificateNames(n, { ingressHost: host, dnsNames: [...dns, ...(lb ? [lb] : [])], ipAddresses: ips })),
     }, parent) : undefined;
     // Clients trust the CA, and during a CA change the previous one too.
     const caCertPem = tls ? tls.trustedCaPem : pulumi.output("");

@@ -102,15 +102,20 @@ export const FAKE_OUTPUTS: Record<string, OutputFactory> = {
     "tls:index/locallySignedCert:LocallySignedCert": () => ({ certPem: FAKE_VAULT_CA_PEM }),
     "kubernetes:helm.sh/v3:Release": (n, i) => ({ status: { name: i.name ?? n, namespace: i.namespace ?? "default", status: "deployed", version: i.version } }),
     "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ hostname: "k8s-vault-0123456789.elb.eu-west-1.amazonaws.com" }] } } }),
-    // The init resource (a dynamic resource carrying a custody spec).
-    "pulumi-nodejs:dynamic:Resource": (n, i) => (i.keyShares === undefined ? {} : {
-        rootToken: i.revokeRootToken ? "" : `hvs.mock-root-token-${n}`,
-        admin: i.revokeRootToken ? { mount: "pulumi", roleId: `${n}-role-id`, secretId: `${n}-secret-id` } : undefined,
-        sealType: i.seal,
-        recoverySeal: i.seal !== "shamir",
-        initializedAt: "2026-01-01T00:00:00.000Z",
-        custodyDescription: `mock ${i.custody.type} custody`,
-    }),
+    // Dynamic resources: the UI load balancer's name step (named by the Service's status), the init step (carrying a
+    // custody spec); the others echo their inputs.
+    "pulumi-nodejs:dynamic:Resource": (n, i) => {
+        if (i.loadBalancerService !== undefined) return { hostname: "k8s-vault-0123456789.elb.eu-west-1.amazonaws.com" };
+        if (i.keyShares === undefined) return {};
+        return {
+            rootToken: i.revokeRootToken ? "" : `hvs.mock-root-token-${n}`,
+            admin: i.revokeRootToken ? { mount: "pulumi", roleId: `${n}-role-id`, secretId: `${n}-secret-id` } : undefined,
+            sealType: i.seal,
+            recoverySeal: i.seal !== "shamir",
+            initializedAt: "2026-01-01T00:00:00.000Z",
+            custodyDescription: `mock ${i.custody.type} custody`,
+        };
+    },
     "random:index/randomPassword:RandomPassword": (n, i) => ({ result: `mock${n.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(i.length ?? 16, "x") }),
     "vault:appRole/authBackendRole:AuthBackendRole": (n) => ({ roleId: `${n}-role-id` }),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (n) => ({ secretId: `${n}-secret-id`, accessor: `${n}-accessor` }),

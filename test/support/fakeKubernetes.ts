@@ -23,7 +23,7 @@ export interface FakeExecResult {
 
 /**
  * A stand-in for the Kubernetes API on 127.0.0.1: Secrets (read, create with 409 on conflict), pods (list by
- * label, read, evict), StatefulSets (read), and pod port-forward and exec over the `v4.channel.k8s.io` websocket
+ * label, read, evict), StatefulSets and Services (read), and pod port-forward and exec over the `v4.channel.k8s.io` websocket
  * protocol: port-forward reaches local TCP targets, exec runs {@link FakeKubernetes.onExec}.
  */
 export class FakeKubernetes {
@@ -44,6 +44,10 @@ export class FakeKubernetes {
     readonly podStatus = new Map<string, FakePodStatus>();
     /** `namespace/name` → StatefulSet object. */
     readonly statefulSets = new Map<string, any>();
+    /** `namespace/name` → Service object. */
+    readonly services = new Map<string, any>();
+    /** Service reads answer this status (e.g. 500) while set. */
+    servicesFailWith?: number;
     /** Every eviction asked for, with the status answered. */
     readonly evictions: { pod: string; at: number; code: number }[] = [];
     /** Decides an eviction: 201 (accepted), 429 (a disruption budget forbids it now), 404. Default: the pod is deleted. */
@@ -185,6 +189,11 @@ export class FakeKubernetes {
             if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/statefulsets\/([^/]+)$/.exec(url.pathname)) && req.method === "GET") {
                 const sts = this.statefulSets.get(`${m[1]}/${m[2]}`);
                 return sts ? reply(200, sts) : status(404, "NotFound", `statefulsets.apps "${m[2]}" not found`);
+            }
+            if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/.exec(url.pathname)) && req.method === "GET") {
+                if (this.servicesFailWith) return status(this.servicesFailWith, "InternalError", "etcdserver: request timed out");
+                const svc = this.services.get(`${m[1]}/${m[2]}`);
+                return svc ? reply(200, svc) : status(404, "NotFound", `services "${m[2]}" not found`);
             }
             status(404, "NotFound", `no fake for ${req.method} ${url.pathname}`);
         });
