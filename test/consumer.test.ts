@@ -622,7 +622,12 @@ describe("VaultConsumerCluster refuses bad input before registering anything, na
         assert.ok(ca.failures.some((f) => /kubernetesAuth\.caCert = .*is base64, but not of a PEM certificate/.test(String(f))), String(ca.failures[0]));
         assert.deepEqual(ca.recorder.ofType(T.authConfig), [], "the mount is not configured with it");
         const kc = await deploy({ vaultAddress: VAULT, kubernetesAuth: { path: "apps", kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"), kubeconfigContext: "apps" } });
-        assert.ok(kc.failures.some((f) => /kubernetesAuth\.kubeconfig = "<kubeconfig>": /.test(String(f))), String(kc.failures[0]));
+        assert.ok(kc.failures.some((f) => /kubernetesAuth\.kubeconfig = "<kubeconfig>": has no cluster for context apps/.test(String(f))), String(kc.failures[0]));
+        // A syntax error next to a credential: the parser quotes the lines around it, the message must not.
+        const broken = await deploy({ vaultAddress: VAULT, kubernetesAuth: { path: "apps", kubeconfig: pulumi.secret("users:\n- name: u\n  user: {token: kubeconfig-secret-token\n  bad: [\n") } });
+        const text = broken.failures.map(String).join("\n");
+        assert.match(text, /kubernetesAuth\.kubeconfig = "<kubeconfig>": cannot be read \(not valid YAML or JSON: /);
+        assert.ok(!text.includes("kubeconfig-secret-token"), text);
         const address = await deploy(appsCluster({ vaultAddress: pulumi.output("ftp://vault") }));
         assert.ok(address.failures.some((f) => /vaultAddress = "ftp:\/\/vault": is not an https URL of Vault/.test(String(f))), String(address.failures[0]));
         const vaultCa = await deploy(appsCluster({ vaultCaCertPem: pulumi.output("Vault CA") }));

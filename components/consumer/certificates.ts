@@ -1,7 +1,7 @@
 import { X509Certificate } from "crypto";
 import { readFileSync } from "fs";
+import { parse as parseYaml } from "yaml";
 import { InputError } from "../validation";
-import { loadKubeConfig } from "../bootstrap/kube";
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -55,6 +55,26 @@ interface KubeConfigCluster {
     caFile?: string;
 }
 
+/** A kubeconfig's entries, as far as the API server and CA are concerned. */
+interface KubeConfigDocument {
+    "current-context"?: string;
+    contexts?: { name?: string; context?: { cluster?: string } }[];
+    clusters?: { name?: string; cluster?: { server?: string; "certificate-authority-data"?: string; "certificate-authority"?: string } }[];
+}
+
+/**
+ * The cluster of a kubeconfig's context (the current one unless named), as kubectl resolves it: context → cluster
+ * entry. Read with a plain YAML parser (JSON is YAML), not client-node: this runs while the program is evaluated.
+ */
+function kubeconfigCluster(text: string, context?: string): KubeConfigCluster | null {
+    const doc = parseYaml(text) as KubeConfigDocument | null;
+    const name = context ?? doc?.["current-context"];
+    const clusterName = doc?.contexts?.find((c) => c.name === name)?.context?.cluster;
+    const cluster = doc?.clusters?.find((c) => c.name === clusterName)?.cluster;
+    if (!cluster?.server) return null;
+    return { server: cluster.server, caData: cluster["certificate-authority-data"], caFile: cluster["certificate-authority"] };
+}
+
 /**
  * The API server and CA of a kubeconfig's context (the current one unless named), as `kubectl` would use them. A
  * `certificate-authority` file is read from this machine. Nothing else of the kubeconfig (users, tokens) is kept.
@@ -65,10 +85,11 @@ export async function kubeconfigApi(subject: string, field: string, kubeconfig: 
     };
     let cluster: KubeConfigCluster | null = null;
     try {
-        const kc = await loadKubeConfig(kubeconfig, context);
-        cluster = (kc as unknown as { getCurrentCluster(): KubeConfigCluster | null }).getCurrentCluster();
+        cluster = kubeconfigCluster(kubeconfig, context);
     } catch (e) {
-        fail(`cannot be read (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`, "pass kubeconfig text (YAML or JSON) and an existing context");
+        // The parser quotes the lines around a syntax error: credentials must not travel on in the message.
+        const reason = e instanceof Error ? e.message.split("\n")[0].replace(/ at line .*$/, "") : "unreadable";
+        fail(`cannot be read (not valid YAML or JSON: ${reason})`, "pass kubeconfig text (YAML or JSON) and an existing context");
     }
     if (!cluster) return fail(`has no cluster for context ${context ?? "(current-context)"}`, "name a context of the kubeconfig in kubeconfigContext");
     if (!isApiServerUrl(cluster.server)) return fail(`names server ${JSON.stringify(cluster.server)}, which is not an https URL`, "use a kubeconfig whose cluster has an https server");
