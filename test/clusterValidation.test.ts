@@ -27,6 +27,14 @@ describe("VaultCluster refuses bad input before registering anything", () => {
         assert.match(e.message, /odd number of voters/);
     });
 
+    it("storage.restoredFrom without the restored table, or not a table name", async () => {
+        assertProblem(await refused({ irsa: IRSA, storage: { type: "dynamodb", restoredFrom: "prod-vault" } }), "storage.restoredFrom", '"prod-vault"',
+            /only applies with storage\.existingTable \(the restored table\).*set existingTable to the restored table's name/);
+        assertProblem(await refused({ irsa: IRSA, storage: { type: "dynamodb", existingTable: "prod-vault-restored", restoredFrom: "prod vault" } }),
+            "storage.restoredFrom", '"prod vault"', /give the source table's name/);
+        assertProblem(await refused({ ...LOCAL, storage: { type: "raft", restoredFrom: "prod-vault" } }), "storage.restoredFrom", "<not shown>", /does not apply to storage type "raft"/);
+    });
+
     it("DynamoDB storage without irsa", async () => {
         const e = await refused({});
         assertProblem(e, "irsa", "(not set)", /oidcProviderArn, oidcProviderUrl/);

@@ -28,7 +28,19 @@ describe("physical names do not move silently: the init resource's diff", functi
     it("refuses a table that moves with a renamed component, naming both tables and the ways out", async () => {
         const { refusal } = await verdict(await registered({ irsa: IRSA }, "prod"), await registered({ irsa: IRSA }, "prod2"));
         assert.equal(refusal, 'Refusing to move the initialized Vault cluster: its DynamoDB table would change from "prod-vault" to "prod2-vault". ' +
-            'Pin storage.tableName: "prod-vault" (or storage.existingTable), or, when the component was renamed, add aliases for its old name. Nothing was changed.');
+            'Pin storage.tableName: "prod-vault" (or storage.existingTable), or, when the component was renamed, add aliases for its old name; ' +
+            'when "prod2-vault" is a point-in-time restore of "prod-vault", say so with storage.restoredFrom: "prod-vault". Nothing was changed.');
+    });
+
+    it("lets a point-in-time restore of the cluster's own table through when storage.restoredFrom says so, and nothing else", async () => {
+        const before = await registered({ irsa: IRSA }, "prod");
+        const restored = (from: string) => registered({ irsa: IRSA, storage: { type: "dynamodb", existingTable: "prod-vault-restored", restoredFrom: from } }, "prod");
+        const accepted = await verdict(before, await restored("prod-vault"));
+        assert.deepEqual(accepted, { changes: true }, "an update: the init step checks the restored table holds the same cluster");
+        const other = await verdict(before, await restored("staging-vault"));
+        assert.match(other.refusal!, /its DynamoDB table would change from "prod-vault" to "prod-vault-restored"/);
+        const after = await restored("prod-vault");
+        assert.deepEqual((await verdict(after, after)).changes, false, "once moved, nothing to do");
     });
 
     it("lets a renamed component that pins its table through, and carries custody over (the custody secret moved)", async () => {

@@ -11,6 +11,8 @@ export interface TableSettings {
     };
     /** Name or ARN of an existing table (checked: no wildcard). */
     existing?: pulumi.Input<string>;
+    /** The table `existing` was restored from (a name). */
+    restoredFrom?: string;
     maxParallel?: number;
 }
 
@@ -69,8 +71,11 @@ export interface AwsSettingsInput {
     tags?: Record<string, pulumi.Input<string>>;
 }
 
-export const DYNAMODB_FIELDS = ["type", "tableName", "existingTable", "billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery",
+export const DYNAMODB_FIELDS = ["type", "tableName", "existingTable", "restoredFrom", "billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery",
     "deletionProtection", "protect", "retainOnDelete", "maxParallel"];
+
+/** A DynamoDB table name. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 const SAFE_KEY_LIFECYCLE: KeyLifecycle = { protect: true, retainOnDelete: false, deletionWindowInDays: 30 };
 
@@ -189,11 +194,16 @@ function resolveTable(p: Problems, a: AwsSettingsInput): TableSettings {
         return {
             existing: checkAwsName(p, a.subject, "storage.existingTable", s.existingTable, ["tableName", "tableArn"], "a DynamoDB table name or ARN",
                 "the table's name (3-255 letters, digits, '_', '-', '.') or ARN"),
+            restoredFrom: s.restoredFrom === undefined ? undefined
+                : p.check(TABLE_NAME.test(s.restoredFrom), "storage.restoredFrom", s.restoredFrom, "is not a DynamoDB table name", "give the source table's name, e.g. \"prod-vault\"")
+                    ? s.restoredFrom : undefined,
             maxParallel: s.maxParallel,
         };
     }
+    p.check(s.restoredFrom === undefined, "storage.restoredFrom", s.restoredFrom, "only applies with storage.existingTable (the restored table)",
+        "set existingTable to the restored table's name, or remove restoredFrom");
     const tableName = s.tableName ?? `${a.componentName}-vault`;
-    p.check(/^[A-Za-z0-9_.-]{3,255}$/.test(tableName), "storage.tableName", tableName, "is not a valid DynamoDB table name",
+    p.check(TABLE_NAME.test(tableName), "storage.tableName", tableName, "is not a valid DynamoDB table name",
         "use 3-255 characters of letters, digits, '_', '-' and '.'");
     return {
         maxParallel: s.maxParallel,

@@ -38,6 +38,8 @@ export interface BootstrapInput {
     storage: StorageType;
     /** The table's name or ARN, with DynamoDB storage. */
     table?: pulumi.Input<string>;
+    /** The table `table` was restored from, when it is a restore of the cluster's own table. */
+    restoredFrom?: string;
     tlsEnabled: boolean;
     /** The ingress, when `bootstrap.address` may point at it. */
     ingress?: { host: pulumi.Input<string>; tlsSecretName?: pulumi.Input<string> };
@@ -121,6 +123,7 @@ export function initPlacement(s: BootstrapInput): pulumi.Output<InitPlacement> {
     return pulumi.all([s.namespace, s.table]).apply(([namespace, table]) => ({
         namespace, releaseName: s.releaseName, storage: s.storage,
         ...(table ? { table: table.replace(/^arn:[^:]+:dynamodb:[^:]*:\d*:table\//, "") } : {}),
+        ...(s.restoredFrom ? { restoredFrom: s.restoredFrom } : {}),
     }));
 }
 

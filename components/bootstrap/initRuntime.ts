@@ -36,6 +36,8 @@ export interface InitPlacement {
     storage: string;
     /** The DynamoDB table's name (with `dynamodb`). */
     table?: string;
+    /** The table `table` is a point-in-time restore of (`storage.restoredFrom`): a move from it keeps the cluster. */
+    restoredFrom?: string;
 }
 
 export interface VaultInitInputs {
@@ -140,9 +142,10 @@ function refuseMoves(old: InitPlacement | undefined, now: InitPlacement): void {
     let problem: string | undefined;
     if (old.storage !== now.storage) {
         problem = `its storage would change from ${where(old)} to ${where(now)}. Set storage back to ${old.storage}`;
-    } else if (old.storage === "dynamodb" && old.table !== now.table) {
+    } else if (old.storage === "dynamodb" && old.table !== now.table && now.restoredFrom !== old.table) {
         problem = `its DynamoDB table would change from "${old.table}" to "${now.table}". Pin storage.tableName: "${old.table}" ` +
-            `(or storage.existingTable), or, when the component was renamed, add aliases for its old name`;
+            `(or storage.existingTable), or, when the component was renamed, add aliases for its old name; when "${now.table}" is a ` +
+            `point-in-time restore of "${old.table}", say so with storage.restoredFrom: "${old.table}"`;
     } else if (old.storage === "raft" && (old.namespace !== now.namespace || old.releaseName !== now.releaseName)) {
         problem = `its Raft data lives in the volumes of release "${old.releaseName}" in namespace "${old.namespace}", and release ` +
             `"${now.releaseName}" in namespace "${now.namespace}" would start empty. Keep namespace: "${old.namespace}" and releaseName: ` +

@@ -256,6 +256,13 @@ export interface Storage {
      */
     existingTable?: pulumi.Input<string>;
     /**
+     * DynamoDB, with `existingTable`: the table it was restored from, when it is a point-in-time restore of the table
+     * this cluster was initialized with. The init step then accepts the move to it and keeps custody (the restored table
+     * holds the same Vault, sealed by the same key); any other table change is refused. Harmless once the move is done.
+     * @default none
+     */
+    restoredFrom?: string;
+    /**
      * DynamoDB: billing mode. `PROVISIONED` takes `readCapacity` and `writeCapacity`.
      * @default "PAY_PER_REQUEST"
      */

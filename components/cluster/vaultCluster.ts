@@ -287,7 +287,7 @@ function deployDevServer(name: string, s: ClusterSettings, namespace: pulumi.Out
 function bootstrapInputOf(s: ClusterSettings, storage: StorageType): BootstrapInput {
     return {
         bootstrap: s.bootstrap, namespace: s.namespace, releaseName: s.releaseName, replicas: s.replicas, seal: s.seal, tlsEnabled: s.tls.enabled,
-        storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName,
+        storage, table: s.aws?.table?.existing ?? s.aws?.table?.create?.tableName, restoredFrom: s.aws?.table?.restoredFrom,
         ingress: s.chart.ingress,
         adminScope: {
             kvV2Mounts: s.config.settings.kvMounts.filter((m) => m.version === 2).map((m) => m.path),
