@@ -3,6 +3,8 @@
  * The components wire resources; the renderers below are pure functions, usable and testable on their own.
  */
 export { VaultCluster } from "./cluster/vaultCluster";
+export { vaultAlertRules } from "./cluster/alertRules";
+export type { AlertRule, RuleGroup } from "./operations/alertRules";
 export * from "./cluster/args";
 export { clusterNames, serverCertificateNames } from "./cluster/names";
 export * from "./bootstrap/args";

@@ -227,3 +227,21 @@ describe("transit seal: unsealed by a key-holder Vault", () => {
         assert.ok(!kms.message.includes(TOKEN));
     });
 });
+
+describe("alert rules for a Prometheus without the operator", () => {
+    it("vaultAlertRules returns the rule groups the PrometheusRule of the same arguments carries", async () => {
+        const { vaultAlertRules } = require("../components") as typeof import("../components");
+        const groups = vaultAlertRules("prod", { ...LOCAL, monitoring: { alerts: { requestLatencyP99Ms: 250 } } });
+        const d = await deploy({ ...LOCAL, monitoring: { prometheusOperator: true, alerts: { requestLatencyP99Ms: 250 } } });
+        const rule = unwrapSecrets(d.recorder.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule").inputs);
+        assert.deepEqual(groups, rule.spec.groups);
+        assert.ok(groups[0].rules.some((r) => r.alert === "VaultSealed"), groups[0].rules.map((r) => r.alert).join(", "));
+        assert.ok(groups[0].rules.some((r) => r.alert === "VaultRequestsSlow" && r.expr.endsWith("> 250")), "the latency threshold of the arguments");
+    });
+
+    it("says why there are none with monitoring off, and validates the arguments as the component does", () => {
+        const { vaultAlertRules } = require("../components") as typeof import("../components");
+        assert.throws(() => vaultAlertRules("prod", { ...LOCAL, monitoring: { enabled: false } }), /monitoring is off, so there are no alert rules/);
+        assert.throws(() => vaultAlertRules("prod", { ...LOCAL, replicas: 4 }), /replicas = 4: Raft needs an odd number of voters/);
+    });
+});

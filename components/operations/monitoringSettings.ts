@@ -173,7 +173,7 @@ function resolveAlerts(p: Problems, a: Monitoring, ctx: OperationsContext, opera
     const enabled = r.enabled ?? operator;
     if (enabled && !operator) {
         p.add("monitoring.alerts.enabled", true, "needs the Prometheus Operator (the rules are a PrometheusRule)",
-            "set monitoring.prometheusOperator: true, or write renderAlertRules(settings) to a rule file of your Prometheus");
+            "set monitoring.prometheusOperator: true, or write vaultAlertRules(name, args) to a rule file of your Prometheus");
     }
     const latency = r.requestLatencyP99Ms ?? 1000;
     p.check(typeof latency === "number" && latency > 0, "monitoring.alerts.requestLatencyP99Ms", latency, "must be a positive number of milliseconds", "e.g. 1000");
