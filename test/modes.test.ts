@@ -16,7 +16,7 @@ const SECRET = "kubernetes:core/v1:Secret";
 const fields = (e: { problems: { field: string }[] }) => e.problems.map((p) => p.field).sort();
 
 describe("mode dev: Vault's in-memory dev server for a laptop", () => {
-    const DEV: VaultClusterArgs = { mode: "dev", config: { kvMounts: [{ path: "secret" }] } };
+    const DEV: VaultClusterArgs = { mode: "dev", config: { kvMounts: [{ path: "kv" }] } };
 
     it("registers no AWS resource, no init step, no rollout, Raft membership or seal guard", async () => {
         const d = await deploy(DEV);
@@ -75,7 +75,7 @@ describe("mode dev: Vault's in-memory dev server for a laptop", () => {
         const audit = d.recorder.one("vault:index/audit:Audit");
         assert.deepEqual({ type: audit.inputs.type, options: audit.inputs.options }, { type: "file", options: { file_path: "stdout" } });
         assert.ok(audit.provider.startsWith(`${provider.urn}::`), "applied through the dev server's provider");
-        const mount = d.recorder.ofType("vault:index/mount:Mount").find((m) => m.inputs.path === "secret");
+        const mount = d.recorder.ofType("vault:index/mount:Mount").find((m) => m.inputs.path === "kv");
         assert.ok(mount, "the kv mount of config is applied");
         assert.ok(mount.provider.startsWith(`${provider.urn}::`));
         const release = d.recorder.one(RELEASE);
@@ -94,6 +94,12 @@ describe("mode dev: Vault's in-memory dev server for a laptop", () => {
         assert.match(e.message, /seal = <not shown>: does not apply to mode "dev": the dev server is unsealed at start.*Fix: remove seal, or use mode "standalone" or "ha"/);
         assert.match(e.message, /replicas = 3: is not 1: the dev mode runs one server/);
         assert.match(e.message, /tls\.enabled = <not shown>: does not apply to mode "dev": the dev server serves plain HTTP/);
+    });
+
+    it("refuses a KV mount at secret/, which the dev server mounts itself", async () => {
+        const e = await refusedBy(() => new VaultCluster("d", { mode: "dev", config: { kvMounts: [{ path: "kv" }, { path: "secret" }] } }));
+        assert.deepEqual(fields(e), ["config.kvMounts[1].path"]);
+        assert.match(e.message, /config\.kvMounts\[1\]\.path = "secret": is mounted by the dev server itself \(KV v2 at secret\/\): mounting it again fails\. Fix: use another path, e\.g\. "kv"/);
     });
 
     it("accepts tls.enabled: false, the only TLS setting that says what dev does", async () => {

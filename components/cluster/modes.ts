@@ -44,6 +44,8 @@ export function checkModeArgs(p: Problems, mode: ClusterMode, a: VaultClusterArg
         const value = field === undefined ? a[head] : (a[head] as Record<string, unknown> | undefined)?.[field];
         p.check(value === undefined, path, REDACTED, `does not apply to mode "dev": ${why}`, `remove ${path}, or use mode "standalone" or "ha"`);
     }
+    (a.config?.kvMounts ?? []).forEach((m, i) => p.check(m.path !== "secret", `config.kvMounts[${i}].path`, m.path,
+        "is mounted by the dev server itself (KV v2 at secret/): mounting it again fails", "use another path, e.g. \"kv\""));
     const tls = a.tls ?? {};
     const tlsFields = Object.entries(tls).filter(([k, v]) => v !== undefined && !(k === "enabled" && v === false));
     p.check(tlsFields.length === 0, `tls.${tlsFields[0]?.[0]}`, REDACTED, "does not apply to mode \"dev\": the dev server serves plain HTTP",
