@@ -103,8 +103,9 @@ export interface Bootstrap {
      */
     addressCaCertPem?: pulumi.Input<string>;
     /**
-     * Kubeconfig (YAML or JSON text) with which the init step, the day-2 steps (seal guard, Raft membership, rollout)
-     * and the Vault provider's tunnel reach the Kubernetes API. Give the same kubeconfig as the Kubernetes provider's.
+     * Kubeconfig (YAML or JSON text) with which the init step, the day-2 steps (Raft membership, rollout, the UI load
+     * balancer's name) and the Vault provider's tunnel reach the Kubernetes API. Give the same kubeconfig as the
+     * Kubernetes provider's.
      * @default KUBECONFIG or ~/.kube/config, as kubectl
      * @secret
      */
