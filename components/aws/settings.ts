@@ -169,8 +169,12 @@ function resolveEndpoints(p: Problems, subject: string, v: VpcEndpoints, kmsSeal
     return settings;
 }
 
+/** The awskms seal's fields. */
+const KMS_SEAL_FIELDS = ["type", "kmsKeyArn", "protect", "retainOnDelete", "deletionWindowInDays"];
+
 function resolveKmsSeal(p: Problems, a: AwsSettingsInput): { kmsKeyArn?: pulumi.Input<string>; lifecycle: KeyLifecycle } {
     const s = a.seal;
+    refuseOtherVariantFields(p, s, KMS_SEAL_FIELDS, "seal", "the awskms seal");
     return {
         kmsKeyArn: checkAwsName(p, a.subject, "seal.kmsKeyArn", s.kmsKeyArn, ["kmsKeyArn"], "a KMS key ARN",
             "the key's ARN (arn:aws:kms:<region>:<account>:key/<id>): IAM policies and encryption settings need the ARN, not an ID or alias"),

@@ -49,9 +49,6 @@ export function clusterUsesAws(args: Pick<VaultClusterArgs, "storage" | "seal">)
     return (args.storage?.type ?? "dynamodb") === "dynamodb" || (args.seal?.type ?? "awskms") === "awskms";
 }
 
-/** The awskms variant's fields. */
-const KMS_SEAL_FIELDS = ["type", "kmsKeyArn", "protect", "retainOnDelete", "deletionWindowInDays"];
-
 /** Raft clusters above 7 voters slow every write; HashiCorp recommends 3 or 5. */
 const MAX_RAFT_REPLICAS = 7;
 /** Beyond this every standby only adds load on the HA lock (and a longer configuration) without more availability. */
@@ -89,7 +86,6 @@ export function resolveClusterSettings(name: string, args: VaultClusterArgs): Cl
         }
     }
     if (seal.type === "shamir") refuseOtherVariantFields(p, seal, ["type"], "seal", "the shamir seal");
-    if (seal.type === "awskms") refuseOtherVariantFields(p, seal, KMS_SEAL_FIELDS, "seal", "the awskms seal");
     const tls = resolveTlsSettings(p, { subject, tls: dev ? { enabled: false } : a.tls, defaultSecretName: releaseNames(releaseName).tlsSecret });
     const transitSeal = seal.type === "transit" ? resolveTransitSeal(p, subject, seal, tls.enabled) : undefined;
     const chart = resolveChartSettings(p, { ...a, subject, storage, replicas, auditStorage: dev ? { enabled: false } : a.auditStorage });
