@@ -101,7 +101,8 @@ export class VaultCluster extends pulumi.ComponentResource {
         this.activePod = servers.activePod;
         const aws = servers.aws;
 
-        // The configuration waits for the rollout: the provider must not race a step-down.
+        // The configuration component waits for the servers (its resources wait through the provider, which waits for the
+        // rollout: no write may race a step-down).
         const config = new VaultConfig(`${name}-config`, s.config.args, { parent: this, provider: servers.provider, deletedWith: release, dependsOn: [servers.ready] });
         this.appRoleIds = pulumi.output(config.appRoleIds);
         this.appRoleSecretIds = pulumi.secret(pulumi.output(config.appRoleSecretIds));
