@@ -41,7 +41,7 @@ const CA_MOUNT_DIR = "/vault/tls";
 export const CSI_CA_CERT_PATH = `${CA_MOUNT_DIR}/${TLS_FILES.ca}`;
 
 /** The environment variable the dev server's root token reaches the pod in, from its Secret. */
-export const DEV_ROOT_TOKEN_ENV = "VAULT_CLUSTER_DEV_ROOT_TOKEN";
+const DEV_ROOT_TOKEN_ENV = "VAULT_CLUSTER_DEV_ROOT_TOKEN";
 
 /** What the chart values are rendered from. */
 export interface ChartValuesInput {
